@@ -1,0 +1,21 @@
+// Bundles the mocha tests (TypeScript) into out/test/, one file per test file.
+import * as esbuild from 'esbuild';
+import { readdirSync } from 'node:fs';
+
+const entryPoints = ['unit', 'lsp', 'cli'].flatMap((folder) =>
+  readdirSync(`test/${folder}`, { recursive: true })
+    .filter((name) => name.endsWith('.test.ts'))
+    .map((name) => `test/${folder}/${name}`),
+);
+await esbuild.build({
+  entryPoints,
+  outdir: 'out/test',
+  outbase: 'test',
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  sourcemap: 'inline',
+  external: ['mocha', 'vscode'],
+  logLevel: 'warning',
+});

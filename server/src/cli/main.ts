@@ -1,0 +1,44 @@
+/** `botmaster`: the command line. Same language service as the editor, on files and folders. */
+import { runCheck } from './check';
+
+const USAGE = `Usage: botmaster <command> [options]
+
+Commands:
+  check [paths...]   Check dialog files (*.bot.yaml) and folders; prints the problems found.
+                     --format human|json|sarif|github   output format (default: human)
+                     --max-warnings N                   fail when there are more than N warnings
+                     --no-color                         plain output
+
+Exit codes: 0 no errors, 1 errors found (or too many warnings), 2 usage error.
+`;
+
+export class UsageError extends Error {}
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (!command || command === '--help' || command === '-h' || command === 'help') {
+    process.stdout.write(USAGE);
+    return command ? 0 : 2;
+  }
+  if (command === '--version' || command === '-v') {
+    process.stdout.write('0.1.0\n');
+    return 0;
+  }
+  if (command === 'check') return runCheck(rest, process.stdout, process.stderr);
+  throw new UsageError(`unknown command \`${command}\`. Run \`botmaster --help\` for the commands.`);
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    if (error instanceof UsageError || (error as Error).name === 'UsageError') {
+      process.stderr.write(`botmaster: ${(error as Error).message}\n`);
+      process.exitCode = 2;
+    } else {
+      process.stderr.write(`botmaster: internal error: ${(error as Error).stack ?? error}\n`);
+      process.exitCode = 3;
+    }
+  },
+);

@@ -1,0 +1,123 @@
+#!/usr/bin/env node
+/**
+ * The LSP adapter: wires the connection to the language service and nothing else.
+ * Runs inside VS Code (IPC) or standalone: `botmaster-language-server --stdio`.
+ */
+import { fileURLToPath } from 'node:url';
+import { createConnection, FileChangeType, ProposedFeatures, TextDocuments, TextDocumentSyncKind } from 'vscode-languageserver/node';
+import type { InitializeParams, InitializeResult } from 'vscode-languageserver/node';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { fileUri, findDialogFiles, readText } from './host/files';
+import { createLanguageService, isDialogFile } from './service';
+
+const connection = createConnection(ProposedFeatures.all);
+const documents = new TextDocuments(TextDocument);
+const service = createLanguageService();
+let roots: string[] = [];
+
+/** Files whose diagnostics must be sent again; flushed once the current burst of messages is handled. */
+const pending = new Set<string>();
+let flushScheduled = false;
+
+function schedulePublish(uris: Iterable<string>): void {
+  for (const uri of uris) pending.add(uri);
+  if (flushScheduled) return;
+  flushScheduled = true;
+  setImmediate(() => {
+    flushScheduled = false;
+    const uris = [...pending];
+    pending.clear();
+    for (const uri of uris) {
+      const diagnostics = service.hasFile(uri) ? safely(() => service.getDiagnostics(uri), []) : [];
+      void connection.sendDiagnostics({ uri, diagnostics, version: documents.get(uri)?.version });
+    }
+  });
+}
+
+/** A feature that throws is logged once and answers nothing, instead of taking the server down. */
+function safely<T>(run: () => T, fallback: T): T {
+  try {
+    return run();
+  } catch (e) {
+    connection.console.error(`Botmaster: ${(e as Error).stack ?? e}`);
+    return fallback;
+  }
+}
+
+function loadFromDisk(uri: string): void {
+  if (documents.get(uri)) return; // the editor's text wins over the disk's
+  try {
+    const { text } = readText(fileURLToPath(uri));
+    schedulePublish(safely(() => service.setFile(uri, text, -1), new Set<string>()));
+  } catch {
+    schedulePublish(service.removeFile(uri));
+  }
+}
+
+connection.onInitialize((params: InitializeParams): InitializeResult => {
+  roots = (params.workspaceFolders ?? []).map((f) => fileURLToPath(f.uri));
+  if (roots.length === 0 && params.rootUri) roots = [fileURLToPath(params.rootUri)];
+  return {
+    capabilities: {
+      textDocumentSync: TextDocumentSyncKind.Incremental,
+      completionProvider: { triggerCharacters: [' ', '{', '.'], resolveProvider: true },
+      definitionProvider: true,
+      referencesProvider: true,
+      hoverProvider: true,
+      documentSymbolProvider: true,
+      workspaceSymbolProvider: true,
+      workspace: { workspaceFolders: { supported: true } },
+    },
+    serverInfo: { name: 'botmaster-language-server', version: '0.1.0' },
+  };
+});
+
+connection.onInitialized(() => {
+  const started = Date.now();
+  let count = 0;
+  for (const root of roots) {
+    for (const file of findDialogFiles(root)) {
+      loadFromDisk(fileUri(file));
+      count++;
+    }
+  }
+  connection.console.info(`Botmaster: indexed ${count} dialog files in ${Date.now() - started} ms`);
+});
+
+documents.onDidChangeContent((event) => {
+  const { uri, version } = event.document;
+  if (!isDialogFile(uri) && !uri.startsWith('untitled:')) return;
+  schedulePublish(safely(() => service.setFile(uri, event.document.getText(), version), new Set<string>([uri])));
+});
+
+documents.onDidClose((event) => {
+  const uri = event.document.uri;
+  if (uri.startsWith('file:')) {
+    // Back to what is on disk (the file may have been closed without saving).
+    setImmediate(() => loadFromDisk(uri));
+  } else {
+    schedulePublish(service.removeFile(uri));
+  }
+});
+
+connection.onDidChangeWatchedFiles((params) => {
+  for (const change of params.changes) {
+    if (!isDialogFile(change.uri)) continue;
+    if (change.type === FileChangeType.Deleted) {
+      if (!documents.get(change.uri)) schedulePublish(service.removeFile(change.uri));
+    } else loadFromDisk(change.uri);
+  }
+});
+
+connection.onCompletion((params) => safely(() => service.getCompletions(params.textDocument.uri, params.position), null));
+connection.onCompletionResolve((item) => safely(() => service.resolveCompletion(item), item));
+connection.onDefinition((params) => safely(() => service.getDefinition(params.textDocument.uri, params.position), []));
+connection.onReferences((params) =>
+  safely(() => service.getReferences(params.textDocument.uri, params.position, params.context.includeDeclaration), []),
+);
+connection.onHover((params) => safely(() => service.getHover(params.textDocument.uri, params.position), null));
+connection.onDocumentSymbol((params) => safely(() => service.getDocumentSymbols(params.textDocument.uri), []));
+connection.onWorkspaceSymbol((params) => safely(() => service.getWorkspaceSymbols(params.query), []));
+
+documents.listen(connection);
+connection.listen();

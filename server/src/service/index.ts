@@ -1,0 +1,35 @@
+/**
+ * The Botmaster language service: a pure library. It holds the workspace index and answers editor questions as
+ * functions of (index, document, position). No LSP connection, no vscode, no file system: callers hand it texts.
+ */
+import type { CompletionItem, Position } from 'vscode-languageserver-types';
+import { getCompletions, resolveCompletion } from './completion';
+import { getDiagnostics } from './diagnostics';
+import { getHover } from './hover';
+import { getDefinition, getReferences } from './navigation';
+import { getDocumentSymbols, getWorkspaceSymbols } from './symbols';
+import { Workspace } from './workspace';
+
+export function createLanguageService() {
+  const workspace = new Workspace();
+  return {
+    workspace,
+    /** Add or change a file. Returns the uris whose diagnostics may have changed. */
+    setFile: (uri: string, text: string, version = 0) => workspace.update(uri, text, version),
+    removeFile: (uri: string) => workspace.remove(uri),
+    hasFile: (uri: string) => workspace.get(uri) !== undefined,
+    getDiagnostics: (uri: string) => getDiagnostics(workspace, uri),
+    getCompletions: (uri: string, position: Position) => getCompletions(workspace, uri, position),
+    resolveCompletion: (item: CompletionItem) => resolveCompletion(workspace, item),
+    getDefinition: (uri: string, position: Position) => getDefinition(workspace, uri, position),
+    getReferences: (uri: string, position: Position, includeDeclaration = true) => getReferences(workspace, uri, position, includeDeclaration),
+    getHover: (uri: string, position: Position) => getHover(workspace, uri, position),
+    getDocumentSymbols: (uri: string) => getDocumentSymbols(workspace, uri),
+    getWorkspaceSymbols: (query: string) => getWorkspaceSymbols(workspace, query),
+  };
+}
+
+export type LanguageService = ReturnType<typeof createLanguageService>;
+export { CODES } from './codes';
+export type { DiagnosticCode } from './codes';
+export { isDialogFile } from './files';

@@ -1,0 +1,42 @@
+import type { Position, Range } from 'vscode-languageserver-types';
+import type { Span } from './types';
+
+/** Maps offsets to LSP positions and back for one text. The line starts come from `yaml`'s LineCounter when parsed. */
+export class LineMap {
+  constructor(readonly lineStarts: readonly number[], readonly length: number) {}
+
+  static of(text: string): LineMap {
+    const starts = [0];
+    for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+    return new LineMap(starts, text.length);
+  }
+
+  lineOf(offset: number): number {
+    const starts = this.lineStarts;
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (starts[mid] <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
+  }
+
+  position(offset: number): Position {
+    const o = Math.max(0, Math.min(offset, this.length));
+    const line = this.lineOf(o);
+    return { line, character: o - this.lineStarts[line] };
+  }
+
+  range(span: Span): Range {
+    return { start: this.position(span.start), end: this.position(span.end) };
+  }
+
+  offset(position: Position): number {
+    if (position.line >= this.lineStarts.length) return this.length;
+    const start = this.lineStarts[Math.max(0, position.line)];
+    const next = position.line + 1 < this.lineStarts.length ? this.lineStarts[position.line + 1] : this.length;
+    return Math.min(start + Math.max(0, position.character), next);
+  }
+}

@@ -1,0 +1,404 @@
+/**
+ * From a parsed YAML document to the file's model: definitions, references, texts and the facts hover needs.
+ * The walk follows the format (schemas/bot.schema.json) and skips whatever has the wrong shape: the schema check reports that.
+ */
+import { isMap, isPair, isScalar, isSeq } from 'yaml';
+import type { Node as YamlNode, Pair, Scalar, YAMLMap } from 'yaml';
+import { parseCondition } from './conditions';
+import type { ParsedText } from './parse';
+import { validateSchema } from './schema';
+import type {
+  Definition,
+  FileModel,
+  IntentInfo,
+  Kind,
+  ManifestInfo,
+  NodeInfo,
+  Problem,
+  Reference,
+  SlotInfo,
+  Span,
+  TextItem,
+} from './types';
+
+/** `{slot}` placeholders; `{{` and `}}` stand for literal braces. */
+export const PLACEHOLDER = /\{\{|\}\}|\{([^{}\n]*)\}?/g;
+/** Entity annotations in training examples: `[text](entity)` or `[text](entity:value)`. */
+export const ANNOTATION = /\[([^\]\n]*)\]\(([^)\n]*)\)/g;
+
+export function spanOf(node: YamlNode | null | undefined): Span | undefined {
+  const range = node?.range;
+  return range ? { start: range[0], end: range[1] } : undefined;
+}
+
+export function keyOf(pair: Pair): string | undefined {
+  return isScalar(pair.key) && pair.key.value !== null ? String(pair.key.value) : undefined;
+}
+
+export function pairsOf(node: unknown): Pair<Scalar, YamlNode | null>[] {
+  return isMap(node) ? (node.items as Pair<Scalar, YamlNode | null>[]).filter((p) => isPair(p) && keyOf(p) !== undefined) : [];
+}
+
+export function getPair(map: unknown, key: string): Pair<Scalar, YamlNode | null> | undefined {
+  return pairsOf(map).find((p) => keyOf(p) === key);
+}
+
+function stringOf(node: unknown): string | undefined {
+  return isScalar(node) && typeof node.value === 'string' ? node.value : undefined;
+}
+
+/**
+ * The text of a string scalar with a map from positions in its value to offsets in the file, when the value is its
+ * source text (plain or quoted without escapes, on one line); otherwise positions map to the whole scalar.
+ */
+export function scalarText(scalar: Scalar, text: string): { value: string; offset(i: number): number; exact: boolean } | undefined {
+  if (typeof scalar.value !== 'string' || !scalar.range) return undefined;
+  const value = scalar.value;
+  const [start, end] = scalar.range;
+  const quoted = scalar.type === 'QUOTE_DOUBLE' || scalar.type === 'QUOTE_SINGLE' ? 1 : 0;
+  const contentStart = start + quoted;
+  if (text.slice(contentStart, contentStart + value.length) === value && end - start === value.length + 2 * quoted) {
+    return { value, offset: (i) => contentStart + i, exact: true };
+  }
+  return { value, offset: (i) => (i <= 0 ? start : end), exact: false };
+}
+
+class ModelBuilder {
+  readonly definitions: Definition[] = [];
+  readonly references: Reference[] = [];
+  readonly problems: Problem[] = [];
+  readonly intents = new Map<string, IntentInfo>();
+  readonly nodes = new Map<string, NodeInfo>();
+  readonly slots = new Map<string, SlotInfo>();
+  readonly descriptions = new Map<string, string>();
+  manifest?: ManifestInfo;
+
+  constructor(
+    readonly uri: string,
+    readonly text: string,
+  ) {}
+
+  define(kind: Kind, id: string, pair: Pair, flow?: string): void {
+    const span = spanOf(pair.key as YamlNode)!;
+    const end = pair.value && (pair.value as YamlNode).range ? (pair.value as YamlNode).range![1] : span.end;
+    this.definitions.push({ kind, id, uri: this.uri, span, full: { start: span.start, end }, flow });
+    const description = stringOf((getPair(pair.value, 'description') ?? {}).value);
+    if (description) this.descriptions.set(`${kind}:${id}`, description);
+  }
+
+  refer(kind: Kind, node: unknown, id = stringOf(node)): void {
+    const span = spanOf(node as YamlNode);
+    if (id !== undefined && span) this.references.push({ kind, id, uri: this.uri, span });
+  }
+
+  /** A message: a text, a list of variants, or a map of locales. Returns its texts (placeholders are references). */
+  message(node: unknown): TextItem[] {
+    const texts: TextItem[] = [];
+    const add = (item: unknown, locale?: string) => {
+      if (isSeq(item)) for (const variant of item.items) add(variant, locale);
+      else if (isScalar(item) && typeof item.value === 'string') {
+        texts.push({ span: spanOf(item)!, text: item.value, locale });
+        this.placeholders(item);
+      }
+    };
+    if (isMap(node)) {
+      for (const pair of pairsOf(node)) {
+        this.refer('locale', pair.key);
+        add(pair.value, keyOf(pair));
+      }
+    } else add(node);
+    return texts;
+  }
+
+  placeholders(scalar: Scalar): void {
+    const content = scalarText(scalar, this.text);
+    if (!content || !content.value.includes('{')) return;
+    for (const m of content.value.matchAll(PLACEHOLDER)) {
+      if (m[0] === '{{' || m[0] === '}}') continue;
+      const start = m.index!;
+      if (!m[0].endsWith('}')) {
+        this.problems.push({
+          code: 'placeholder-syntax',
+          message: 'This placeholder is not closed: write `{slot}`, or `{{` for a brace.',
+          span: { start: content.offset(start), end: content.offset(start + m[0].length) },
+        });
+        continue;
+      }
+      const name = m[1].trim();
+      const nameStart = start + 1 + m[1].indexOf(name);
+      if (name) this.references.push({ kind: 'slot', id: name, uri: this.uri, span: { start: content.offset(nameStart), end: content.offset(nameStart + name.length) } });
+    }
+  }
+
+  condition(node: unknown): string | undefined {
+    if (!isScalar(node)) return undefined;
+    const content = scalarText(node, this.text);
+    if (!content) return undefined;
+    const parsed = parseCondition(content.value);
+    for (const slot of parsed.slots) {
+      this.references.push({ kind: 'slot', id: slot.name, uri: this.uri, span: { start: content.offset(slot.start), end: content.offset(slot.end) } });
+    }
+    if (parsed.error) {
+      const { message, start, end } = parsed.error;
+      this.problems.push({ code: 'condition-syntax', message, span: { start: content.offset(start), end: content.offset(Math.max(end, start + 1)) } });
+    }
+    return content.value;
+  }
+
+  /** `{ flow: id }` or a node id. */
+  target(node: unknown): { kind: 'node' | 'flow'; id: string } | undefined {
+    if (isMap(node)) {
+      const flow = getPair(node, 'flow');
+      this.refer('flow', flow?.value);
+      const id = stringOf(flow?.value);
+      return id ? { kind: 'flow', id } : undefined;
+    }
+    this.refer('node', node);
+    const id = stringOf(node);
+    return id ? { kind: 'node', id } : undefined;
+  }
+
+  intentMoves(node: unknown, moves?: NodeInfo['moves']): void {
+    for (const pair of pairsOf(node)) {
+      this.refer('intent', pair.key);
+      const target = this.target(pair.value);
+      if (target && moves) moves.push({ via: keyOf(pair)!, ...target });
+    }
+  }
+
+  quickReplies(node: unknown, moves?: NodeInfo['moves']): void {
+    if (!isSeq(node)) return;
+    for (const item of node.items) {
+      const label = this.message(getPair(item, 'label')?.value);
+      const via = label[0]?.text ?? 'button';
+      const intent = getPair(item, 'intent')?.value;
+      this.refer('intent', intent);
+      const goto = getPair(item, 'goto')?.value;
+      this.refer('node', goto);
+      const flow = getPair(item, 'flow')?.value;
+      this.refer('flow', flow);
+      const gotoId = stringOf(goto);
+      const flowId = stringOf(flow);
+      if (moves && gotoId) moves.push({ via, kind: 'node', id: gotoId });
+      if (moves && flowId) moves.push({ via, kind: 'flow', id: flowId });
+    }
+  }
+
+  build(root: unknown): void {
+    for (const section of pairsOf(root)) {
+      const value = section.value;
+      switch (keyOf(section)) {
+        case 'bot':
+          this.buildManifest(section);
+          break;
+        case 'intents':
+          for (const pair of pairsOf(value)) this.buildIntent(pair);
+          break;
+        case 'entities':
+          for (const pair of pairsOf(value)) this.buildEntity(pair);
+          break;
+        case 'slots':
+          for (const pair of pairsOf(value)) {
+            const id = keyOf(pair)!;
+            this.define('slot', id, pair);
+            const entity = getPair(pair.value, 'entity')?.value;
+            this.refer('entity', entity);
+            this.slots.set(id, {
+              description: stringOf(getPair(pair.value, 'description')?.value),
+              type: stringOf(getPair(pair.value, 'type')?.value),
+              entity: stringOf(entity),
+            });
+          }
+          break;
+        case 'responses':
+          for (const pair of pairsOf(value)) {
+            this.define('response', keyOf(pair)!, pair);
+            this.message(getPair(pair.value, 'text')?.value);
+            this.message(getPair(pair.value, 'voice')?.value);
+            this.quickReplies(getPair(pair.value, 'quick_replies')?.value);
+          }
+          break;
+        case 'flows':
+          for (const pair of pairsOf(value)) this.buildFlow(pair);
+          break;
+      }
+    }
+  }
+
+  buildManifest(section: Pair): void {
+    const bot = section.value;
+    const locales: string[] = [];
+    const list = getPair(bot, 'locales')?.value;
+    if (isSeq(list)) {
+      for (const item of list.items) {
+        const id = stringOf(item);
+        if (id === undefined) continue;
+        locales.push(id);
+        const span = spanOf(item as YamlNode)!;
+        this.definitions.push({ kind: 'locale', id, uri: this.uri, span, full: span });
+      }
+    }
+    const defaultLocale = getPair(bot, 'default_locale')?.value;
+    this.refer('locale', defaultLocale);
+    this.refer('node', getPair(bot, 'start')?.value);
+    this.refer('node', getPair(bot, 'fallback')?.value);
+    this.intentMoves(getPair(bot, 'on')?.value);
+    this.manifest = {
+      name: stringOf(getPair(bot, 'name')?.value),
+      locales,
+      defaultLocale: stringOf(defaultLocale) ?? locales[0],
+      span: spanOf(section.key as YamlNode)!,
+    };
+  }
+
+  buildIntent(pair: Pair): void {
+    const id = keyOf(pair)!;
+    this.define('intent', id, pair);
+    const info: IntentInfo = { description: stringOf(getPair(pair.value, 'description')?.value), examples: new Map() };
+    this.intents.set(id, info);
+    for (const localePair of pairsOf(getPair(pair.value, 'examples')?.value)) {
+      this.refer('locale', localePair.key);
+      const list: { text: string; span: Span }[] = [];
+      info.examples.set(keyOf(localePair)!, list);
+      if (!isSeq(localePair.value)) continue;
+      for (const item of localePair.value.items) {
+        if (!isScalar(item)) continue;
+        const content = scalarText(item, this.text);
+        if (!content) continue;
+        list.push({ text: content.value, span: spanOf(item)! });
+        if (!content.value.includes('](')) continue;
+        for (const m of content.value.matchAll(ANNOTATION)) {
+          const inner = m[2];
+          const colon = inner.indexOf(':');
+          const entity = (colon === -1 ? inner : inner.slice(0, colon)).trim();
+          const entityStart = m.index! + m[1].length + 3 + inner.indexOf(entity);
+          this.references.push({ kind: 'entity', id: entity, uri: this.uri, span: { start: content.offset(entityStart), end: content.offset(entityStart + entity.length) } });
+          if (colon !== -1) {
+            const value = inner.slice(colon + 1).trim();
+            const valueStart = m.index! + m[1].length + 3 + colon + 1 + inner.slice(colon + 1).indexOf(value);
+            this.references.push({ kind: 'value', id: `${entity}:${value}`, uri: this.uri, span: { start: content.offset(valueStart), end: content.offset(valueStart + value.length) } });
+          }
+        }
+      }
+    }
+  }
+
+  buildEntity(pair: Pair): void {
+    const id = keyOf(pair)!;
+    this.define('entity', id, pair);
+    for (const valuePair of pairsOf(getPair(pair.value, 'values')?.value)) {
+      this.define('value', `${id}:${keyOf(valuePair)}`, valuePair);
+      for (const localePair of pairsOf(valuePair.value)) this.refer('locale', localePair.key);
+    }
+    const pattern = getPair(pair.value, 'pattern')?.value;
+    const source = stringOf(pattern);
+    if (source !== undefined) {
+      try {
+        new RegExp(source, 'u');
+      } catch (e) {
+        const reason = (e as Error).message.replace(/^Invalid regular expression: \/.*\/u?: /, '');
+        this.problems.push({ code: 'invalid-pattern', message: `This pattern is not a valid regular expression: ${reason}.`, span: spanOf(pattern as YamlNode)! });
+      }
+    }
+  }
+
+  buildFlow(pair: Pair): void {
+    const flowId = keyOf(pair)!;
+    this.define('flow', flowId, pair);
+    const flow = pair.value;
+    this.refer('node', getPair(flow, 'start')?.value);
+    this.refer('node', getPair(flow, 'fallback')?.value);
+    this.intentMoves(getPair(flow, 'on')?.value);
+    for (const nodePair of pairsOf(getPair(flow, 'nodes')?.value)) this.buildNode(nodePair, flowId);
+  }
+
+  buildNode(pair: Pair, flow: string): void {
+    const id = keyOf(pair)!;
+    this.define('node', id, pair, flow);
+    const node = pair.value;
+    const get = (key: string) => getPair(node, key)?.value;
+    const info: NodeInfo = {
+      flow,
+      description: stringOf(get('description')),
+      texts: [],
+      moves: [],
+      end: isScalar(get('end')) && (get('end') as Scalar).value === true,
+      handoff: false,
+    };
+    this.nodes.set(id, info);
+    info.texts.push(...this.message(get('say')), ...this.message(get('prompt')));
+    this.message(get('voice'));
+    this.message(get('retry'));
+    const response = get('response');
+    this.refer('response', response);
+    info.response = stringOf(response);
+    const ask = get('ask');
+    this.refer('slot', ask);
+    info.ask = stringOf(ask);
+    this.condition(get('validate'));
+    for (const setPair of pairsOf(get('set'))) {
+      this.refer('slot', setPair.key);
+      if (isScalar(setPair.value)) this.placeholders(setPair.value);
+    }
+    this.quickReplies(get('quick_replies'), info.moves);
+    this.intentMoves(get('on'), info.moves);
+    const branch = get('branch');
+    if (isSeq(branch)) {
+      for (const item of branch.items) {
+        const condition = this.condition(getPair(item, 'if')?.value);
+        const via = condition ?? 'else';
+        const goto = getPair(item, 'goto')?.value;
+        this.refer('node', goto);
+        const flowRef = getPair(item, 'flow')?.value;
+        this.refer('flow', flowRef);
+        if (stringOf(goto)) info.moves.push({ via, kind: 'node', id: stringOf(goto)! });
+        if (stringOf(flowRef)) info.moves.push({ via, kind: 'flow', id: stringOf(flowRef)! });
+      }
+    }
+    const goto = get('goto');
+    this.refer('node', goto);
+    if (stringOf(goto)) info.moves.push({ via: 'next', kind: 'node', id: stringOf(goto)! });
+    const flowRef = get('flow');
+    this.refer('flow', flowRef);
+    if (stringOf(flowRef)) info.moves.push({ via: 'next', kind: 'flow', id: stringOf(flowRef)! });
+    const handoff = get('handoff');
+    info.handoff = isMap(handoff) || (isScalar(handoff) && handoff.value === true);
+    if (isMap(handoff)) this.message(getPair(handoff, 'message')?.value);
+    const fallback = get('fallback');
+    this.refer('node', fallback);
+    if (stringOf(fallback)) info.moves.push({ via: 'not understood', kind: 'node', id: stringOf(fallback)! });
+  }
+}
+
+export function buildModel(uri: string, version: number, text: string, parsed: ParsedText): FileModel {
+  const builder = new ModelBuilder(uri, text);
+  const problems = [...parsed.problems];
+  if (parsed.doc) {
+    const root = parsed.doc.contents;
+    try {
+      builder.build(root);
+    } catch (e) {
+      // The walk only reads shapes it checked; a throw here is a bug, reported on the file rather than crashing the server.
+      problems.push({ code: 'yaml-syntax', message: `Botmaster could not read this file: ${(e as Error).message}`, span: { start: 0, end: 0 } });
+    }
+    if (parsed.doc.errors.length === 0 && root !== null) problems.push(...validateSchema(parsed.doc));
+  }
+  problems.push(...builder.problems);
+  return {
+    uri,
+    version,
+    text,
+    lines: parsed.lines,
+    doc: parsed.doc,
+    problems,
+    manifest: builder.manifest,
+    definitions: builder.definitions,
+    references: builder.references,
+    intents: builder.intents,
+    nodes: builder.nodes,
+    slots: builder.slots,
+    descriptions: builder.descriptions,
+  };
+}
+
+export type { YAMLMap };

@@ -1,0 +1,203 @@
+/**
+ * The workspace index: every dialog file's model, grouped into bots (a bot is the folder of a manifest and everything
+ * below it), with definitions and references by `kind:id`. Updating one file re-indexes that file only and tells which
+ * files' diagnostics may have changed.
+ */
+import { buildModel } from './model';
+import { parseText } from './parse';
+import type { Definition, FileModel, Kind, Reference } from './types';
+
+export const ORPHANS = '';
+
+export function keyOf(kind: Kind, id: string): string {
+  return `${kind}:${id}`;
+}
+
+export function folderOf(uri: string): string {
+  const slash = uri.lastIndexOf('/');
+  return slash === -1 ? '' : uri.slice(0, slash);
+}
+
+/** The index of one bot. */
+export class Bot {
+  readonly files = new Set<string>();
+  readonly manifests = new Set<string>();
+  readonly definitions = new Map<string, Definition[]>();
+  readonly references = new Map<string, Map<string, Reference[]>>();
+  readonly idsByKind = new Map<Kind, Map<string, Definition[]>>();
+
+  constructor(readonly root: string) {}
+
+  add(model: FileModel): void {
+    this.files.add(model.uri);
+    if (model.manifest) this.manifests.add(model.uri);
+    for (const def of model.definitions) {
+      const key = keyOf(def.kind, def.id);
+      const list = this.definitions.get(key);
+      if (list) list.push(def);
+      else this.definitions.set(key, [def]);
+      let ids = this.idsByKind.get(def.kind);
+      if (!ids) this.idsByKind.set(def.kind, (ids = new Map()));
+      ids.set(def.id, this.definitions.get(key)!);
+    }
+    for (const ref of model.references) {
+      const key = keyOf(ref.kind, ref.id);
+      let byFile = this.references.get(key);
+      if (!byFile) this.references.set(key, (byFile = new Map()));
+      const list = byFile.get(ref.uri);
+      if (list) list.push(ref);
+      else byFile.set(ref.uri, [ref]);
+    }
+  }
+
+  remove(model: FileModel): void {
+    this.files.delete(model.uri);
+    this.manifests.delete(model.uri);
+    for (const def of model.definitions) {
+      const key = keyOf(def.kind, def.id);
+      const list = this.definitions.get(key);
+      if (!list) continue;
+      const kept = list.filter((d) => d.uri !== model.uri);
+      if (kept.length > 0) {
+        this.definitions.set(key, kept);
+        this.idsByKind.get(def.kind)!.set(def.id, kept);
+      } else {
+        this.definitions.delete(key);
+        this.idsByKind.get(def.kind)?.delete(def.id);
+      }
+    }
+    for (const ref of model.references) {
+      const byFile = this.references.get(keyOf(ref.kind, ref.id));
+      byFile?.delete(model.uri);
+      if (byFile && byFile.size === 0) this.references.delete(keyOf(ref.kind, ref.id));
+    }
+  }
+
+  lookup(kind: Kind, id: string): Definition[] {
+    return this.definitions.get(keyOf(kind, id)) ?? [];
+  }
+
+  ids(kind: Kind): Map<string, Definition[]> {
+    return this.idsByKind.get(kind) ?? new Map();
+  }
+
+  referencesTo(kind: Kind, id: string): Reference[] {
+    const byFile = this.references.get(keyOf(kind, id));
+    return byFile ? [...byFile.values()].flat() : [];
+  }
+
+  /** The manifest file, when the bot has exactly one. */
+  manifestUri(): string | undefined {
+    return this.manifests.size === 1 ? [...this.manifests][0] : undefined;
+  }
+}
+
+export class Workspace {
+  private readonly files = new Map<string, FileModel>();
+  private readonly bots = new Map<string, Bot>([[ORPHANS, new Bot(ORPHANS)]]);
+  private readonly botOfFile = new Map<string, Bot>();
+
+  get(uri: string): FileModel | undefined {
+    return this.files.get(uri);
+  }
+
+  allFiles(): IterableIterator<FileModel> {
+    return this.files.values();
+  }
+
+  allBots(): IterableIterator<Bot> {
+    return this.bots.values();
+  }
+
+  botOf(uri: string): Bot {
+    return this.botOfFile.get(uri) ?? this.bots.get(ORPHANS)!;
+  }
+
+  manifestOf(bot: Bot): FileModel | undefined {
+    const uri = bot.manifestUri();
+    return uri ? this.files.get(uri) : undefined;
+  }
+
+  /** Parse and index a file. Returns the uris whose diagnostics may have changed. */
+  update(uri: string, text: string, version = 0): Set<string> {
+    const old = this.files.get(uri);
+    if (old && old.version === version && old.text === text) return new Set();
+    const model = buildModel(uri, version, text, parseText(text));
+    return this.replace(uri, old, model);
+  }
+
+  remove(uri: string): Set<string> {
+    const old = this.files.get(uri);
+    return old ? this.replace(uri, old, undefined) : new Set();
+  }
+
+  private replace(uri: string, old: FileModel | undefined, model: FileModel | undefined): Set<string> {
+    const manifestChanged = !!old?.manifest !== !!model?.manifest;
+    if (manifestChanged) {
+      // A bot appeared or disappeared: which bot each file belongs to may change. Rare, so re-group everything.
+      if (model) this.files.set(uri, model);
+      else this.files.delete(uri);
+      const before = new Map(this.botOfFile);
+      this.regroup();
+      const affected = new Set<string>(this.files.keys());
+      if (!model) affected.add(uri);
+      for (const [file, bot] of before) if (this.botOfFile.get(file) !== bot) affected.add(file);
+      return affected;
+    }
+    const bot = old ? this.botOf(uri) : this.placeOf(uri);
+    if (old) bot.remove(old);
+    if (model) {
+      this.files.set(uri, model);
+      bot.add(model);
+      this.botOfFile.set(uri, bot);
+    } else {
+      this.files.delete(uri);
+      this.botOfFile.delete(uri);
+    }
+    const affected = new Set<string>([uri]);
+    if (old?.manifest && model?.manifest && old.manifest.locales.join() !== model.manifest.locales.join()) {
+      for (const file of bot.files) affected.add(file);
+      return affected;
+    }
+    for (const key of changedKeys(old, model)) {
+      for (const def of bot.definitions.get(key) ?? []) affected.add(def.uri);
+      for (const file of bot.references.get(key)?.keys() ?? []) affected.add(file);
+    }
+    return affected;
+  }
+
+  /** The bot a file at this uri belongs to: the deepest manifest folder above it. */
+  private placeOf(uri: string): Bot {
+    let best: Bot = this.bots.get(ORPHANS)!;
+    const folder = folderOf(uri);
+    for (const bot of this.bots.values()) {
+      if (bot.root === ORPHANS) continue;
+      if ((folder === bot.root || folder.startsWith(bot.root + '/')) && bot.root.length > best.root.length) best = bot;
+    }
+    return best;
+  }
+
+  private regroup(): void {
+    this.bots.clear();
+    this.bots.set(ORPHANS, new Bot(ORPHANS));
+    this.botOfFile.clear();
+    for (const model of this.files.values()) {
+      if (model.manifest && !this.bots.has(folderOf(model.uri))) this.bots.set(folderOf(model.uri), new Bot(folderOf(model.uri)));
+    }
+    for (const model of this.files.values()) {
+      const bot = this.placeOf(model.uri);
+      bot.add(model);
+      this.botOfFile.set(model.uri, bot);
+    }
+  }
+}
+
+/** Definition keys whose number of definitions differs between two versions of a file. */
+function changedKeys(old: FileModel | undefined, model: FileModel | undefined): Set<string> {
+  const counts = new Map<string, number>();
+  for (const def of old?.definitions ?? []) counts.set(keyOf(def.kind, def.id), (counts.get(keyOf(def.kind, def.id)) ?? 0) + 1);
+  for (const def of model?.definitions ?? []) counts.set(keyOf(def.kind, def.id), (counts.get(keyOf(def.kind, def.id)) ?? 0) - 1);
+  const changed = new Set<string>();
+  for (const [key, count] of counts) if (count !== 0) changed.add(key);
+  return changed;
+}

@@ -1,0 +1,433 @@
+#!/usr/bin/env node
+// End-to-end tests of the Botmaster extension in a real VS Code: code-server (VS Code 1.100 server + web workbench)
+// driven by playwright-core with the system's Chromium. Self-contained: it bundles the mocha suite itself.
+//
+//   node test/e2e/run.mjs [--extension DIR] [--workspace DIR] [--broken FILE_OR_DIR] [--example FILE]
+//                         [--only tests|ui] [--timeout SECONDS] [--verbose]
+//
+// 1. extension tests: the extension under development (--extension, default: the repo) is loaded through the
+//    workbench URL payload, with test/e2e/suite (bundled to out/test/e2e/) as extensionTestsPath and --workspace
+//    (default: examples/) as the folder. The mocha output arrives as browser console messages; the workbench calls
+//    window.codeAutomationExit(code) when the run ends.
+// 2. UI test: opens the broken example in a fresh page, opens it with Quick Open, opens the Problems panel and
+//    checks that botmaster diagnostics are listed; screenshots go to .vscode-test/screenshots/.
+//
+// Needs scripts/code-server/install.sh to have run (it is run automatically when code-server is missing).
+// code-server and its process group are always killed at the end; a global timeout makes sure nothing hangs.
+import { spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+
+const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const { values: opts } = parseArgs({
+  options: {
+    extension: { type: 'string', default: REPO },
+    workspace: { type: 'string', default: path.join(REPO, 'examples') },
+    broken: { type: 'string', default: path.join(REPO, 'examples', 'broken') },
+    example: { type: 'string' },
+    only: { type: 'string' },
+    timeout: { type: 'string', default: process.env.BOTMASTER_E2E_TIMEOUT ?? '240' },
+    verbose: { type: 'boolean', default: false },
+  },
+});
+const EXTENSION = path.resolve(opts.extension);
+const WORKSPACE = path.resolve(opts.workspace);
+const BASE = path.resolve(process.env.VSCODE_TEST_DIR ?? path.join(REPO, '.vscode-test'));
+const CODE_SERVER_DIR = path.join(BASE, 'code-server');
+const CODE_SERVER_ENTRY = path.join(CODE_SERVER_DIR, 'node_modules', 'code-server', 'out', 'node', 'entry.js');
+const SCREENSHOTS = path.join(BASE, 'screenshots');
+const LOGS = path.join(BASE, 'logs');
+const OUT = path.join(REPO, 'out', 'test', 'e2e');
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const CHROMIUM_ARGS = [
+  '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+  '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage',
+];
+const VIEWPORT = { width: 1400, height: 860 };
+const runTests = opts.only !== 'ui';
+const runUi = opts.only !== 'tests';
+
+const t0 = Date.now();
+const secs = (from = t0) => `${((Date.now() - from) / 1000).toFixed(1)}s`;
+const log = (message) => console.log(`[e2e ${secs()}] ${message}`);
+const failures = [];
+let codeServer;
+let browser;
+
+// ------------------------------------------------------------------ cleanup and the global timeout
+let cleanedUp = false;
+async function cleanup() {
+  if (cleanedUp) return;
+  cleanedUp = true;
+  try {
+    await browser?.close();
+  } catch {
+    /* the browser may already be gone */
+  }
+  if (codeServer && codeServer.exitCode === null && codeServer.signalCode === null) {
+    const exited = new Promise((resolve) => codeServer.once('exit', resolve));
+    killGroup('SIGTERM');
+    const timer = new Promise((resolve) => setTimeout(() => resolve('timeout'), 5000));
+    if ((await Promise.race([exited, timer])) === 'timeout') killGroup('SIGKILL');
+  }
+  // Extension hosts and other helpers share code-server's process group; make sure none survived.
+  killGroup('SIGKILL');
+}
+function killGroup(signal) {
+  if (!codeServer?.pid) return;
+  try {
+    process.kill(-codeServer.pid, signal);
+  } catch {
+    /* already gone */
+  }
+}
+async function finish(code) {
+  await cleanup();
+  log(code === 0 ? 'PASSED' : `FAILED:\n  - ${failures.join('\n  - ')}`);
+  process.exit(code);
+}
+const globalTimeout = setTimeout(() => {
+  failures.push(`global timeout of ${opts.timeout}s reached`);
+  void finish(1);
+}, Number(opts.timeout) * 1000);
+globalTimeout.unref();
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.on(signal, () => {
+    failures.push(`interrupted by ${signal}`);
+    void finish(130);
+  });
+}
+
+// ------------------------------------------------------------------ helpers
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitForHealthz(url, timeoutMs) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (codeServer.exitCode !== null) throw new Error(`code-server exited with code ${codeServer.exitCode}, see ${LOGS}/code-server.log`);
+    try {
+      const response = await fetch(`${url}/healthz`);
+      if (response.ok) return;
+    } catch {
+      /* not listening yet */
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`code-server did not answer ${url}/healthz within ${timeoutMs} ms`);
+}
+
+/** Finds *.bot.yaml / *.bot.yml files below dir (no node_modules, no dot folders), sorted. */
+function botFiles(dir) {
+  const found = [];
+  const walk = (d) => {
+    for (const entry of fs.readdirSync(d, { withFileTypes: true })) {
+      if (entry.name.startsWith('.') || entry.name === 'node_modules') continue;
+      const full = path.join(d, entry.name);
+      if (entry.isDirectory()) walk(full);
+      else if (/\.bot\.ya?ml$/.test(entry.name)) found.push(full);
+    }
+  };
+  if (fs.existsSync(dir)) walk(dir);
+  return found.sort();
+}
+
+/** The text of a console message, without the %c styling the workbench adds to extension host output. */
+function consoleText(message) {
+  const text = message.text();
+  if (!text.includes('%c')) return text;
+  // "%c[Extension Host] %cthe text color: blue color: " -> "[Extension Host] the text"
+  const parts = text.split('%c').length - 1;
+  let stripped = text.replace(/%c/g, '');
+  for (let i = 0; i < parts; i++) stripped = stripped.replace(/\s+color: [^\s]*\s*$/, '').replace(/\s+$/, '');
+  return stripped;
+}
+
+function workbenchUrl(base, folder, payload) {
+  let url = `${base}/?folder=${encodeURIComponent(folder)}`;
+  if (payload) url += `&payload=${encodeURIComponent(JSON.stringify(payload))}`;
+  return url;
+}
+
+async function newPage(name) {
+  const context = await browser.newContext({ viewport: VIEWPORT });
+  const page = await context.newPage();
+  page.on('pageerror', (error) => opts.verbose && log(`[${name} pageerror] ${error.message}`));
+  return page;
+}
+
+async function waitForWorkbench(page) {
+  await page.waitForSelector('.monaco-workbench', { timeout: 60_000 });
+  await page.waitForSelector('.explorer-folders-view .monaco-list-row', { timeout: 60_000 });
+  await page.waitForTimeout(1500); // keybindings are not all registered when the explorer first renders
+}
+
+/** Opens a file of the workspace with Quick Open (Ctrl+P) and waits for its editor tab. */
+async function quickOpen(page, relativePath) {
+  const name = path.basename(relativePath);
+  await page.keyboard.press('Control+P');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ state: 'visible', timeout: 10_000 });
+  await input.fill(relativePath);
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first().waitFor({ timeout: 15_000 });
+  await page.keyboard.press('Enter');
+  await page.locator('.tabs-container .tab.active', { hasText: name }).waitFor({ timeout: 15_000 });
+  await page.locator('.editor-instance .monaco-editor .view-lines').first().waitFor({ timeout: 15_000 });
+}
+
+/** The language shown in the status bar for the active editor ("Botmaster" once the language is contributed). */
+async function statusBarLanguage(page) {
+  const item = page.locator('[id="status.editor.mode"]');
+  return (await item.count()) ? (await item.first().innerText()).trim() : '';
+}
+
+// ------------------------------------------------------------------ 0. preconditions and the bundle
+function checkExtension() {
+  const manifestPath = path.join(EXTENSION, 'package.json');
+  if (!fs.existsSync(manifestPath)) throw new Error(`no package.json in --extension ${EXTENSION}`);
+  const manifest = JSON.parse(fs.readFileSync(manifestPath, 'utf8'));
+  if (!manifest.main) throw new Error(`${manifestPath} has no "main"`);
+  const main = path.resolve(EXTENSION, manifest.main);
+  if (!fs.existsSync(main) && !fs.existsSync(`${main}.js`)) {
+    throw new Error(`the extension entry ${path.relative(REPO, main) || main} does not exist: run \`npm run build\` first`);
+  }
+  return `${manifest.publisher}.${manifest.name}`;
+}
+
+async function bundleSuite() {
+  const started = Date.now();
+  const esbuild = await import('esbuild');
+  await esbuild.build({
+    entryPoints: [path.join(REPO, 'test', 'e2e', 'suite', 'index.ts')],
+    outdir: path.join(OUT, 'suite'),
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    external: ['vscode'],
+    sourcemap: 'inline',
+    logLevel: 'warning',
+    // mocha's parallel mode (unused here) resolves worker files at run time.
+    logOverride: { 'require-resolve-not-external': 'silent' },
+  });
+  log(`bundled the mocha suite into ${path.relative(REPO, OUT)}/suite/index.js in ${secs(started)}`);
+  return path.join(OUT, 'suite', 'index.js');
+}
+
+function ensureCodeServer() {
+  if (fs.existsSync(path.join(CODE_SERVER_DIR, '.installed')) && fs.existsSync(CODE_SERVER_ENTRY)) return;
+  log('code-server is not installed: running scripts/code-server/install.sh');
+  const result = spawnSync(path.join(REPO, 'scripts', 'code-server', 'install.sh'), { stdio: 'inherit', env: { ...process.env, VSCODE_TEST_DIR: BASE } });
+  if (result.status !== 0) throw new Error('scripts/code-server/install.sh failed');
+}
+
+// ------------------------------------------------------------------ 1. code-server
+async function startCodeServer() {
+  const port = await freePort();
+  const userData = path.join(BASE, 'user-data');
+  // Fresh user data each run: no restored editors, panels or notifications from an earlier run.
+  fs.rmSync(userData, { recursive: true, force: true });
+  fs.mkdirSync(path.join(userData, 'User'), { recursive: true });
+  fs.writeFileSync(
+    path.join(userData, 'User', 'settings.json'),
+    JSON.stringify(
+      {
+        'workbench.startupEditor': 'none',
+        'workbench.tips.enabled': false,
+        'workbench.enableExperiments': false,
+        'workbench.secondarySideBar.defaultVisibility': 'hidden',
+        'chat.commandCenter.enabled': false,
+        'security.workspace.trust.enabled': false,
+        'telemetry.telemetryLevel': 'off',
+        'update.mode': 'none',
+        'extensions.autoCheckUpdates': false,
+        'extensions.autoUpdate': false,
+        'extensions.ignoreRecommendations': true,
+        'git.enabled': false,
+        'window.restoreWindows': 'none',
+      },
+      null,
+      2,
+    ),
+  );
+  const dirs = {
+    extensions: path.join(BASE, 'extensions'),
+    config: path.join(BASE, 'xdg', 'config'),
+    data: path.join(BASE, 'xdg', 'data'),
+    cache: path.join(BASE, 'xdg', 'cache'),
+  };
+  for (const dir of [...Object.values(dirs), LOGS, SCREENSHOTS]) fs.mkdirSync(dir, { recursive: true });
+  const logFile = path.join(LOGS, 'code-server.log');
+  const logFd = fs.openSync(logFile, 'w');
+  const started = Date.now();
+  codeServer = spawn(
+    process.execPath,
+    [
+      CODE_SERVER_ENTRY,
+      '--bind-addr', `127.0.0.1:${port}`,
+      '--auth', 'none',
+      '--disable-telemetry',
+      '--disable-update-check',
+      '--disable-workspace-trust',
+      '--disable-getting-started-override',
+      '--ignore-last-opened',
+      '--user-data-dir', userData,
+      '--extensions-dir', dirs.extensions,
+    ],
+    {
+      cwd: BASE,
+      detached: true, // its own process group, killed as a whole in cleanup()
+      stdio: ['ignore', logFd, logFd],
+      env: {
+        ...process.env,
+        XDG_CONFIG_HOME: dirs.config,
+        XDG_DATA_HOME: dirs.data,
+        XDG_CACHE_HOME: dirs.cache,
+        // Seen by the extension host (a child of code-server), e.g. to grep the mocha suite.
+        BOTMASTER_E2E_GREP: process.env.BOTMASTER_E2E_GREP ?? '',
+      },
+    },
+  );
+  fs.closeSync(logFd);
+  const url = `http://127.0.0.1:${port}`;
+  await waitForHealthz(url, 30_000);
+  log(`code-server (pid ${codeServer.pid}) listens on ${url} after ${secs(started)}; log: ${path.relative(REPO, logFile)}`);
+  return { url, port };
+}
+
+// ------------------------------------------------------------------ 2a. extension tests
+async function extensionTests({ url, port }, testsBundle) {
+  const started = Date.now();
+  const remote = (p) => `vscode-remote://127.0.0.1:${port}${p}`;
+  const payload = [
+    ['extensionDevelopmentPath', remote(EXTENSION)],
+    ['extensionTestsPath', remote(testsBundle)],
+  ];
+  const page = await newPage('tests');
+  const lines = [];
+  let summary;
+  let resolveExit;
+  const exit = new Promise((resolve) => (resolveExit = resolve));
+  await page.exposeFunction('codeAutomationExit', (code) => resolveExit(code));
+  page.on('console', (message) => {
+    const text = consoleText(message);
+    const fromExtensionHost = text.startsWith('[Extension Host]');
+    const body = fromExtensionHost ? text.slice('[Extension Host]'.length).replace(/^ /, '') : text;
+    for (const line of body.split('\n')) {
+      const match = /^\[e2e-summary\] (.*)$/.exec(line.trim());
+      if (match) summary = JSON.parse(match[1]);
+      if (fromExtensionHost) lines.push(line);
+      if (fromExtensionHost || opts.verbose) console.log(`  ${fromExtensionHost ? '│' : '·'} ${line}`);
+    }
+  });
+  log(`extension tests: ${path.relative(REPO, EXTENSION) || '.'} in ${path.relative(REPO, WORKSPACE) || WORKSPACE}`);
+  await page.goto(workbenchUrl(url, WORKSPACE, payload));
+  const code = await Promise.race([exit, new Promise((resolve) => setTimeout(() => resolve('timeout'), 150_000))]);
+  const mochaSummary = lines.filter((l) => /^\s*\d+ (passing|failing|pending)\b/.test(l)).map((l) => l.trim());
+  log(`extension tests finished in ${secs(started)}: exit code ${code}; ${mochaSummary.join(', ') || 'no mocha summary'}`);
+  if (code === 'timeout') failures.push('extension tests: codeAutomationExit was not called within 150 s');
+  else if (code !== 0) failures.push(`extension tests: exit code ${code} (${mochaSummary.join(', ') || 'no mocha summary'})`);
+  if (!summary) failures.push('extension tests: no test summary arrived (did the suite load?)');
+  else if (summary.passes === 0) failures.push('extension tests: no test ran');
+  await page.context().close();
+}
+
+// ------------------------------------------------------------------ 2b. UI test: Problems panel and screenshots
+async function uiTests({ url }) {
+  const started = Date.now();
+  const brokenArg = path.resolve(opts.broken);
+  const brokenFile = fs.existsSync(brokenArg) && fs.statSync(brokenArg).isFile() ? brokenArg : botFiles(brokenArg)[0];
+  if (!brokenFile) {
+    failures.push(`UI: no *.bot.yaml file in ${brokenArg}`);
+    return;
+  }
+  const brokenFolder = fs.statSync(brokenArg).isFile() ? path.dirname(brokenArg) : brokenArg;
+  const relative = path.relative(brokenFolder, brokenFile);
+  log(`UI: opening ${path.relative(REPO, brokenFile)} in folder ${path.relative(REPO, brokenFolder)}`);
+
+  let page = await newPage('ui-problems');
+  try {
+    await page.goto(workbenchUrl(url, brokenFolder));
+    await waitForWorkbench(page);
+    await quickOpen(page, relative);
+    await page.keyboard.press('Control+Shift+M');
+    const panel = page.locator('.markers-panel');
+    await panel.waitFor({ state: 'visible', timeout: 15_000 });
+    const rows = panel.locator('.monaco-list-row', { hasText: 'botmaster' });
+    try {
+      await rows.first().waitFor({ timeout: 30_000 });
+    } catch {
+      /* reported below with what the panel shows */
+    }
+    await page.waitForTimeout(500); // let the list finish rendering before the screenshot
+    const texts = (await panel.locator('.monaco-list-row').allInnerTexts()).map((t) => t.replace(/\s+/g, ' ').trim());
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'problems.png') });
+    const botRows = texts.filter((t) => t.includes('botmaster'));
+    log(`UI: Problems panel rows (${texts.length}):\n    ${texts.join('\n    ') || '(none)'}`);
+    if (botRows.length === 0) failures.push(`UI: no botmaster row in the Problems panel for ${path.relative(REPO, brokenFile)} (language in the status bar: "${await statusBarLanguage(page)}")`);
+    else log(`UI: ${botRows.length} botmaster problem(s) listed; screenshot ${path.relative(REPO, path.join(SCREENSHOTS, 'problems.png'))}`);
+  } catch (error) {
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'problems-failure.png') }).catch(() => {});
+    failures.push(`UI (problems): ${error.message.split('\n')[0]}`);
+  } finally {
+    await page.context().close();
+  }
+
+  // A clean example open in the editor, for the docs.
+  const example = opts.example
+    ? path.resolve(opts.example)
+    : [path.join(WORKSPACE, 'support', 'bot.bot.yaml'), ...botFiles(WORKSPACE).filter((f) => !f.includes(`${path.sep}broken${path.sep}`))].find((f) => fs.existsSync(f));
+  if (!example) {
+    failures.push(`UI: no example *.bot.yaml in ${WORKSPACE}`);
+    return;
+  }
+  page = await newPage('ui-editor');
+  try {
+    await page.goto(workbenchUrl(url, WORKSPACE));
+    await waitForWorkbench(page);
+    await quickOpen(page, path.relative(WORKSPACE, example));
+    const language = await page
+      .waitForFunction(() => document.querySelector('[id="status.editor.mode"]')?.textContent?.trim() !== 'YAML' && document.querySelector('[id="status.editor.mode"]')?.textContent?.trim(), null, { timeout: 15_000 })
+      .then(async () => statusBarLanguage(page))
+      .catch(async () => statusBarLanguage(page));
+    await page.waitForTimeout(3000); // the server's first diagnostics (and semantic colours) arrive
+    const problems = (await page.locator('[id="status.problems"]').first().getAttribute('aria-label').catch(() => null)) ?? '';
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'editor.png') });
+    log(`UI: ${path.relative(REPO, example)} open (language "${language}", status bar: "${problems}"); screenshot ${path.relative(REPO, path.join(SCREENSHOTS, 'editor.png'))}`);
+    if (/[1-9]\d* error/i.test(problems)) log(`UI: WARNING the example shows errors in the status bar: ${problems}`);
+  } catch (error) {
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'editor-failure.png') }).catch(() => {});
+    failures.push(`UI (editor): ${error.message.split('\n')[0]}`);
+  } finally {
+    await page.context().close();
+  }
+  log(`UI tests finished in ${secs(started)}`);
+}
+
+// ------------------------------------------------------------------ main
+try {
+  const extensionId = checkExtension();
+  ensureCodeServer();
+  const testsBundle = runTests ? await bundleSuite() : undefined;
+  const server = await startCodeServer();
+  const { chromium } = await import('playwright-core');
+  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+  log(`chromium ${browser.version()} started; extension ${extensionId}`);
+  if (runTests) await extensionTests(server, testsBundle);
+  if (runUi) await uiTests(server);
+} catch (error) {
+  failures.push(error.stack ?? String(error));
+}
+await finish(failures.length ? 1 : 0);

@@ -1,0 +1,81 @@
+import * as assert from 'node:assert/strict';
+import { createLanguageService } from '../../server/src/service';
+
+function codes(text: string): string[] {
+  const service = createLanguageService();
+  service.setFile('file:///ws/bot/bad.bot.yaml', text);
+  return service
+    .getDiagnostics('file:///ws/bot/bad.bot.yaml')
+    .map((d) => String(d.code))
+    .filter((c) => c !== 'no-manifest');
+}
+
+describe('bad input never crashes or hangs the service', () => {
+  it('an empty file gets an info, not an error', () => {
+    assert.deepEqual(codes(''), ['empty-file']);
+    assert.deepEqual(codes('# only a comment\n'), ['empty-file']);
+  });
+
+  it('malformed YAML and wrong types give diagnostics', () => {
+    assert.ok(codes('flows: {\n  main: [\n').includes('yaml-syntax'));
+    assert.ok(codes('flows:\n\tmain: x\n').includes('yaml-syntax'), 'tabs');
+    assert.ok(codes('- a\n- b\n').includes('wrong-type'), 'a list at the top');
+    assert.ok(codes('just a sentence').includes('wrong-type'));
+    assert.ok(codes('flows: 3\nintents: [a]\n').includes('wrong-type'));
+  });
+
+  it('a 20 MB file gets a diagnostic instead of a long parse', () => {
+    const line = 'intents: {}\n# ' + 'x'.repeat(97) + '\n';
+    const started = Date.now();
+    assert.deepEqual(codes(line.repeat(200_000)), ['file-too-large']);
+    assert.ok(Date.now() - started < 5000);
+  });
+
+  it('10,000-deep nesting is reported, not a stack overflow', () => {
+    assert.deepEqual(codes('a: ' + '['.repeat(10_000) + ']'.repeat(10_000) + '\n'), ['too-deep']);
+    assert.deepEqual(codes('flows: ' + '{a: '.repeat(10_000) + '1' + '}'.repeat(10_000) + '\n'), ['too-deep']);
+    assert.deepEqual(codes('\n' + '- '.repeat(10_000) + 'x\n'), ['too-deep']);
+    let block = '';
+    for (let i = 0; i < 2_000; i++) block += ' '.repeat(i) + 'k:\n';
+    assert.deepEqual(codes(block), ['too-deep']);
+    // Deep but legal nesting below the limit still parses.
+    assert.ok(!codes('a: ' + '['.repeat(200) + ']'.repeat(200) + '\n').includes('too-deep'));
+  });
+
+  it('an alias bomb is stopped', () => {
+    const bomb = [
+      'a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]',
+      'b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]',
+      'c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]',
+      'd: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]',
+      'e: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d]',
+      'f: &f [*e,*e,*e,*e,*e,*e,*e,*e,*e]',
+      'g: &g [*f,*f,*f,*f,*f,*f,*f,*f,*f]',
+      'h: &h [*g,*g,*g,*g,*g,*g,*g,*g,*g]',
+      'i: &i [*h,*h,*h,*h,*h,*h,*h,*h,*h]',
+    ].join('\n');
+    assert.deepEqual(codes(bomb), ['yaml-aliases']);
+  });
+
+  it('binary junk and invalid UTF-8 are reported as not text', () => {
+    assert.deepEqual(codes('\u0000\u0001\u0002PK\u0003\u0004'), ['not-text']);
+    assert.deepEqual(codes('intents:\n  caf\uFFFD: {}\n'), ['not-text']);
+  });
+
+  it('other files keep working next to a broken one', () => {
+    const service = createLanguageService();
+    service.setFile('file:///ws/bot/bot.bot.yaml', 'bot: { name: A, locales: [en], start: n }\nflows: { f: { nodes: { n: { say: hi, end: true } } } }\n');
+    service.setFile('file:///ws/bot/junk.bot.yaml', '\u0000\u0000');
+    service.setFile('file:///ws/bot/bad.bot.yaml', 'flows: [\n');
+    assert.deepEqual(service.getDiagnostics('file:///ws/bot/bot.bot.yaml'), []);
+    assert.equal(service.getDefinition('file:///ws/bot/bot.bot.yaml', { line: 0, character: 38 }).length, 1);
+  });
+
+  it('half-typed files still give completion', () => {
+    const service = createLanguageService();
+    const text = 'flows:\n  main:\n    nodes:\n      a:\n        say: hi\n        go';
+    service.setFile('file:///ws/x.bot.yaml', text);
+    const items = service.getCompletions('file:///ws/x.bot.yaml', { line: 5, character: 10 }).items.map((i) => i.label);
+    assert.ok(items.includes('goto'));
+  });
+});

@@ -1,0 +1,125 @@
+import * as assert from 'node:assert/strict';
+import { fixture } from '../fixture';
+
+function labels(source: string): string[] {
+  const f = fixture(source);
+  assert.ok(f.cursor, 'the fixture needs a $0 cursor');
+  return f.service.getCompletions(f.cursor.uri, f.cursor.position).items.map((i) => i.label);
+}
+
+const DEFS = `
+//- /bot/bot.bot.yaml
+bot: { name: Shop, locales: [en, fr], start: welcome }
+intents:
+  orders.track: {}
+  orders.cancel: {}
+slots:
+  order_number: {}
+  email: { type: email }
+responses:
+  greeting: { text: hi }
+`;
+
+describe('completion', () => {
+  it('offers node ids at goto, from every file of the bot', () => {
+    const items = labels(`${DEFS}
+//- /bot/flows.bot.yaml
+flows:
+  main:
+    nodes:
+      welcome:
+        say: hi
+        goto: $0
+      bye:
+        end: true
+//- /bot/other.bot.yaml
+flows: { other: { nodes: { elsewhere: { end: true } } } }
+`);
+    assert.deepEqual(items.sort(), ['bye', 'elsewhere', 'welcome']);
+  });
+
+  it('offers intents as keys of `on`, and nodes as their values', () => {
+    const keys = labels(`${DEFS}
+//- /bot/flows.bot.yaml
+flows:
+  main:
+    nodes:
+      welcome:
+        on:
+          orders.track: welcome
+          $0
+`);
+    assert.deepEqual(keys, ['orders.cancel']);
+    const values = labels(`${DEFS}
+//- /bot/flows.bot.yaml
+flows:
+  main:
+    nodes:
+      welcome:
+        on:
+          orders.track: wel$0
+`);
+    assert.deepEqual(values, ['welcome']);
+  });
+
+  it('offers the settings of a node that are not there yet, with their documentation', () => {
+    const f = fixture(`
+      flows:
+        main:
+          nodes:
+            welcome:
+              say: hi
+              $0
+    `);
+    const items = f.service.getCompletions(f.cursor!.uri, f.cursor!.position).items;
+    const names = items.map((i) => i.label);
+    assert.ok(names.includes('goto') && names.includes('ask') && names.includes('quick_replies'));
+    assert.ok(!names.includes('say'), 'say is already there');
+    const goto = items.find((i) => i.label === 'goto')!;
+    assert.match(JSON.stringify(goto.documentation), /The node to go to next/);
+  });
+
+  it('offers slots, responses, intents and enum values at their places', () => {
+    assert.deepEqual(labels(`${DEFS}\n//- /bot/f.bot.yaml\nflows: { f: { nodes: { n: { ask: $0 } } } }\n`).sort(), ['email', 'order_number']);
+    assert.deepEqual(labels(`${DEFS}\n//- /bot/f.bot.yaml\nflows:\n  f:\n    nodes:\n      n:\n        response: $0\n`), ['greeting']);
+    assert.deepEqual(
+      labels(`${DEFS}\n//- /bot/f.bot.yaml\nflows:\n  f:\n    nodes:\n      n:\n        quick_replies:\n          - label: Track\n            intent: $0\n`).sort(),
+      ['orders.cancel', 'orders.track'],
+    );
+    assert.deepEqual(labels(`slots:\n  s:\n    type: $0\n`), ['text', 'number', 'boolean', 'date', 'time', 'email', 'phone', 'url']);
+  });
+
+  it('offers slots inside a placeholder and in conditions', () => {
+    assert.deepEqual(labels(`${DEFS}\n//- /bot/f.bot.yaml\nflows:\n  f:\n    nodes:\n      n:\n        say: "Your order {ord$0"\n`).sort(), ['email', 'order_number']);
+    const condition = labels(`${DEFS}\n//- /bot/f.bot.yaml\nflows:\n  f:\n    nodes:\n      n:\n        branch:\n          - if: email is set and $0\n`);
+    assert.ok(condition.includes('order_number') && condition.includes('and') && condition.includes('is not set'));
+  });
+
+  it('offers the bot languages as keys of a message and of examples', () => {
+    assert.deepEqual(labels(`${DEFS}\n//- /bot/f.bot.yaml\nflows:\n  f:\n    nodes:\n      n:\n        say:\n          en: Hello\n          $0\n`), ['fr']);
+    assert.deepEqual(labels(`${DEFS}\n//- /bot/i.bot.yaml\nintents:\n  hi:\n    examples:\n      $0\n`).sort(), ['en', 'fr']);
+  });
+
+  it('offers snippets for a new intent, node and flow', () => {
+    assert.ok(labels(`intents:\n  a: {}\n  $0\n`).includes('new intent'));
+    assert.ok(labels(`flows:\n  main:\n    nodes:\n      a: { end: true }\n      $0\n`).includes('new node'));
+    assert.ok(labels(`flows:\n  $0\n`).includes('new flow'));
+  });
+
+  it('offers the sections of a file at the top level', () => {
+    assert.deepEqual(labels(`intents: {}\n$0\n`).filter((l) => !l.startsWith('new')).sort(), ['bot', 'entities', 'flows', 'responses', 'slots']);
+  });
+
+  it('replaces the whole dotted id being typed', () => {
+    const f = fixture(`${DEFS}\n//- /bot/f.bot.yaml\nflows:\n  f:\n    nodes:\n      n:\n        on:\n          orders.tr$0\n`);
+    const item = f.service.getCompletions(f.cursor!.uri, f.cursor!.position).items.find((i) => i.label === 'orders.track')!;
+    assert.deepEqual((item.textEdit as { range: unknown }).range, { start: { line: 5, character: 10 }, end: { line: 5, character: 19 } });
+  });
+
+  it('resolves documentation lazily for ids', () => {
+    const f = fixture(`${DEFS}\n//- /bot/f.bot.yaml\nflows: { f: { nodes: { n: { ask: $0 } } } }\n`);
+    const item = f.service.getCompletions(f.cursor!.uri, f.cursor!.position).items.find((i) => i.label === 'email')!;
+    assert.equal(item.documentation, undefined);
+    assert.match(JSON.stringify(f.service.resolveCompletion(item).documentation), /Type: email/);
+  });
+});

@@ -1,0 +1,223 @@
+import * as assert from 'node:assert/strict';
+import { fixture, problems } from '../fixture';
+
+const MANIFEST = `
+//- /bot/bot.bot.yaml
+bot:
+  name: Shop
+  locales: [en, fr]
+  start: welcome
+  fallback: sorry
+`;
+
+describe('diagnostics', () => {
+  it('a clean bot split over files has no diagnostics', () => {
+    const f = fixture(`${MANIFEST}
+//- /bot/flows.bot.yaml
+flows:
+  main:
+    nodes:
+      welcome:
+        say: { en: "Hello {name}", fr: "Bonjour {name}" }
+        ask: name
+        prompt: { en: Your name?, fr: Votre nom ? }
+        validate: name is set
+        goto: sorry
+      sorry:
+        say: { en: Sorry, fr: Désolé }
+        end: true
+//- /bot/slots.bot.yaml
+slots:
+  name: { type: text }
+`);
+    for (const uri of Object.values(f.uris)) assert.deepEqual(problems(f.service, uri), [], uri);
+  });
+
+  it('reports YAML syntax errors where they are, in plain words', () => {
+    const f = fixture(`
+      flows:
+        main: [a, b
+      intents: {}
+    `);
+    const diagnostics = f.service.getDiagnostics(f.uris['/bot/main.bot.yaml']);
+    assert.ok(diagnostics.length > 0);
+    assert.equal(diagnostics[0].code, 'yaml-syntax');
+    assert.match(String(diagnostics[0].message), /^YAML syntax: /);
+    assert.doesNotMatch(String(diagnostics[0].message), /at line \d+/);
+  });
+
+  it('words schema errors for a botmaster and places them on the key or value at fault', () => {
+    const f = fixture(`${MANIFEST}
+//- /bot/flows.bot.yaml
+flows:
+  main:
+    nodes:
+      welcome:
+        sey: Hello
+        say: 42
+        retries: lots
+        end: yes please
+`);
+    const uri = f.uris['/bot/flows.bot.yaml'];
+    const byCode = f.service.getDiagnostics(uri).map((d) => [d.code, d.message, d.range.start.line + 1, d.range.start.character + 1]);
+    assert.deepEqual(byCode, [
+      ['unknown-key', '`sey` is not a setting of a node. Did you mean `say`?', 5, 9],
+      ['wrong-type', '`say` must be a text or a map of languages, like `en: Hello`.', 6, 14],
+      ['wrong-type', '`retries` must be a whole number.', 7, 18],
+      ['wrong-type', '`end` must be `true` or `false`.', 8, 14],
+    ]);
+  });
+
+  it('reports a missing required setting on the entry that lacks it', () => {
+    const f = fixture(`
+      bot:
+        name: Shop
+        start: welcome
+    `);
+    assert.deepEqual(
+      f.service.getDiagnostics(f.uris['/bot/main.bot.yaml']).filter((d) => d.code === 'missing-key').map((d) => [d.message, d.range.start.line]),
+      [['The bot manifest needs `locales`.', 0]],
+    );
+  });
+
+  it('reports invalid ids and language codes', () => {
+    const f = fixture(`
+      bot: { name: x, locales: [en], start: a }
+      intents:
+        "bad id!": {}
+        good:
+          examples:
+            EN: [hi]
+    `);
+    assert.deepEqual(problems(f.service, f.uris['/bot/main.bot.yaml']).sort(), ['3:3 invalid-id', '6:7 invalid-value', '6:7 unknown-locale', '1:39 unknown-node'].sort());
+  });
+
+  it('reports every undefined reference with a did-you-mean', () => {
+    const f = fixture(`${MANIFEST}
+//- /bot/flows.bot.yaml
+flows:
+  main:
+    on:
+      billing.refnd: welcom
+    nodes:
+      welcome:
+        say: { en: "Hi {nmae}", fr: "Salut" }
+        response: greting
+        quick_replies:
+          - label: { en: Go, fr: Aller }
+            flow: mian
+      sorry:
+        say: { en: Sorry, de: Entschuldigung }
+        end: true
+intents:
+  billing.refund:
+    examples:
+      en: ["refund [order 42](order_nmber)", "a [phone](product:fone)"]
+entities:
+  order_number: { pattern: "[0-9]+" }
+  product:
+    values:
+      phone: { en: [mobile] }
+responses:
+  greeting: { text: { en: Hi, fr: Salut } }
+`);
+    const messages = f.service.getDiagnostics(f.uris['/bot/flows.bot.yaml']).map((d) => `${d.code}: ${d.message}`);
+    assert.deepEqual(messages.sort(), [
+      'unknown-entity-value: The entity `product` has no value `fone`. Did you mean `phone`?',
+      'unknown-entity: There is no entity named `order_nmber`. Did you mean `order_number`?',
+      'unknown-flow: There is no flow named `mian`. Did you mean `main`?',
+      'unknown-intent: There is no intent named `billing.refnd`. Did you mean `billing.refund`?',
+      'unknown-locale: This bot does not speak `de`: its languages are `en`, `fr` (see `locales` in the manifest).',
+      'unknown-node: There is no node named `welcom`. Did you mean `welcome`?',
+      'unknown-response: There is no response named `greting`. Did you mean `greeting`?',
+      'unknown-slot: There is no slot named `nmae`.',
+    ]);
+  });
+
+  it('places a placeholder error on the slot name inside the text', () => {
+    const f = fixture(`
+      slots: { name: {} }
+      flows:
+        f:
+          nodes:
+            n:
+              say: "Hello {nam}, welcome"
+              end: true
+    `);
+    const d = f.service.getDiagnostics(f.uris['/bot/main.bot.yaml']).find((x) => x.code === 'unknown-slot')!;
+    assert.deepEqual(d.range, { start: { line: 5, character: 21 }, end: { line: 5, character: 24 } });
+  });
+
+  it('reports duplicate ids across files with the other place', () => {
+    const f = fixture(`${MANIFEST}
+//- /bot/a.bot.yaml
+intents:
+  greet: {}
+//- /bot/b.bot.yaml
+intents:
+  greet: {}
+`);
+    const [d] = f.service.getDiagnostics(f.uris['/bot/a.bot.yaml']).filter((x) => x.code === 'duplicate-id');
+    assert.equal(d.message, 'The intent `greet` is defined 2 times; ids must be unique in a bot.');
+    assert.equal(d.relatedInformation?.[0].location.uri, f.uris['/bot/b.bot.yaml']);
+  });
+
+  it('keeps bots apart: the same id in two bots is fine, references do not cross bots', () => {
+    const f = fixture(`
+//- /one/bot.bot.yaml
+bot: { name: One, locales: [en], start: hello }
+flows: { f: { nodes: { hello: { say: hi, goto: bye } } } }
+//- /two/bot.bot.yaml
+bot: { name: Two, locales: [en], start: hello }
+flows: { f: { nodes: { hello: { say: hi, end: true }, bye: { say: bye, end: true } } } }
+`);
+    assert.deepEqual(problems(f.service, f.uris['/one/bot.bot.yaml']), ['2:48 unknown-node']);
+    assert.deepEqual(problems(f.service, f.uris['/two/bot.bot.yaml']), []);
+  });
+
+  it('warns about files outside any bot and two manifests in one bot', () => {
+    const f = fixture(`
+//- /loose/x.bot.yaml
+intents: { a: {} }
+//- /bot/one.bot.yaml
+bot: { name: A, locales: [en], start: s }
+flows: { f: { nodes: { s: { say: hi, end: true } } } }
+//- /bot/two.bot.yaml
+bot: { name: B, locales: [en], start: s }
+`);
+    assert.deepEqual(problems(f.service, f.uris['/loose/x.bot.yaml']), ['1:1 no-manifest']);
+    assert.ok(problems(f.service, f.uris['/bot/two.bot.yaml']).includes('1:1 duplicate-manifest'));
+  });
+
+  it('reports condition syntax errors at the exact place', () => {
+    const f = fixture(`
+      slots: { age: { type: number } }
+      flows:
+        f:
+          nodes:
+            n:
+              branch:
+                - if: age = 3
+                  goto: n
+                - if: "age > 3 &&"
+                  goto: n
+                - goto: n
+    `);
+    const d = f.service.getDiagnostics(f.uris['/bot/main.bot.yaml']).filter((x) => x.code === 'condition-syntax');
+    assert.deepEqual(
+      d.map((x) => [x.message, x.range.start.line, x.range.start.character]),
+      [
+        ['Use `==` to compare (a single `=` is not a comparison).', 6, 20],
+        ['Use `and` instead of `&`.', 8, 25],
+      ],
+    );
+  });
+
+  it('reports an entity pattern that is not a regular expression', () => {
+    const f = fixture(`
+      entities:
+        code: { pattern: "[A-Z" }
+    `);
+    assert.deepEqual(problems(f.service, f.uris['/bot/main.bot.yaml']).filter((p) => !p.endsWith('no-manifest')), ['2:20 invalid-pattern']);
+  });
+});
