@@ -79,6 +79,11 @@ JSON
     export npm_config_yes=true                  # postinstall runs `npx node-gyp`
     export npm_config_audit=false npm_config_fund=false npm_config_update_notifier=false
     export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
+    # node-gyp builds native modules against these headers instead of downloading them from nodejs.org.
+    node_prefix="$(dirname "$(dirname "$(command -v node)")")"
+    if [ -z "${npm_config_nodedir:-}" ] && [ -f "$node_prefix/include/node/node.h" ]; then
+      export npm_config_nodedir="$node_prefix"
+    fi
     npm install --no-package-lock --loglevel=error
   )
   "$cs_dir/node_modules/.bin/code-server" --version >/dev/null

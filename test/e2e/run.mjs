@@ -20,6 +20,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { SourceMap } from 'node:module';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const { values: opts } = parseArgs({
@@ -75,6 +76,8 @@ async function cleanup() {
   }
   // Extension hosts and other helpers share code-server's process group; make sure none survived.
   killGroup('SIGKILL');
+  // The suite's throwaway bot (test/e2e/suite/extension.test.ts), if a run was cut short before its after().
+  fs.rmSync(path.join(WORKSPACE, '_e2e_tmp'), { recursive: true, force: true });
 }
 function killGroup(signal) {
   if (!codeServer?.pid) return;
@@ -144,15 +147,29 @@ function botFiles(dir) {
   return found.sort();
 }
 
-/** The text of a console message, without the %c styling the workbench adds to extension host output. */
-function consoleText(message) {
-  const text = message.text();
-  if (!text.includes('%c')) return text;
-  // "%c[Extension Host] %cthe text color: blue color: " -> "[Extension Host] the text"
-  const parts = text.split('%c').length - 1;
-  let stripped = text.replace(/%c/g, '');
-  for (let i = 0; i < parts; i++) stripped = stripped.replace(/\s+color: [^\s]*\s*$/, '').replace(/\s+$/, '');
-  return stripped;
+// Browser console messages that are expected in this offline sandbox and say nothing about the extension.
+const CONSOLE_NOISE = /open-vsx\.org|Failed to load resource|Long running operations during shutdown|Unable to resolve nonexistent file|allow-scripts and allow-same-origin|same-origin iframe/;
+const E2E_MARKER = '[e2e] '; // see test/e2e/suite/log.ts
+
+/**
+ * Streams a page's console: the test output (marked lines) always, errors unless known noise, the rest with
+ * --verbose. Calls onTestLine for each line of test output.
+ */
+function streamConsole(page, name, onTestLine = () => {}, mapLine = (line) => line) {
+  page.on('console', (message) => {
+    const text = mapLine(message.text());
+    const at = text.indexOf(E2E_MARKER);
+    if (at >= 0) {
+      const line = text.slice(at + E2E_MARKER.length);
+      onTestLine(line);
+      console.log(`  │ ${line}`);
+      return;
+    }
+    if (opts.verbose || (message.type() === 'error' && !CONSOLE_NOISE.test(text))) {
+      const plain = text.replace(/%c/g, '').replace(/\s*color: #[0-9a-f]+/gi, '').trim();
+      console.log(`  · [${name} ${message.type()}] ${plain.split('\n').slice(0, opts.verbose ? undefined : 6).join('\n      ')}`);
+    }
+  });
 }
 
 function workbenchUrl(base, folder, payload) {
@@ -165,6 +182,7 @@ async function newPage(name) {
   const context = await browser.newContext({ viewport: VIEWPORT });
   const page = await context.newPage();
   page.on('pageerror', (error) => opts.verbose && log(`[${name} pageerror] ${error.message}`));
+  if (name !== 'tests') streamConsole(page, name);
   return page;
 }
 
@@ -217,13 +235,35 @@ async function bundleSuite() {
     format: 'cjs',
     target: 'node20',
     external: ['vscode'],
-    sourcemap: 'inline',
+    sourcemap: 'external', // read back by sourceMapper(): the extension host does not apply source maps
     logLevel: 'warning',
     // mocha's parallel mode (unused here) resolves worker files at run time.
     logOverride: { 'require-resolve-not-external': 'silent' },
   });
   log(`bundled the mocha suite into ${path.relative(REPO, OUT)}/suite/index.js in ${secs(started)}`);
   return path.join(OUT, 'suite', 'index.js');
+}
+
+/**
+ * Rewrites `.../out/test/e2e/suite/index.js:LINE:COL` in test output to the TypeScript source position, since
+ * VS Code's own Error.prepareStackTrace in the extension host ignores source maps.
+ */
+function sourceMapper(bundle) {
+  let map;
+  try {
+    map = new SourceMap(JSON.parse(fs.readFileSync(`${bundle}.map`, 'utf8')));
+  } catch {
+    return (line) => line;
+  }
+  const escaped = bundle.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const pattern = new RegExp(`${escaped}:(\\d+):(\\d+)`, 'g');
+  return (line) =>
+    line.replace(pattern, (whole, row, column) => {
+      const entry = map.findEntry(Number(row) - 1, Number(column) - 1);
+      if (!entry?.originalSource) return whole;
+      const source = entry.originalSource.startsWith('file://') ? fileURLToPath(entry.originalSource) : path.resolve(path.dirname(bundle), entry.originalSource);
+      return `${path.relative(REPO, source)}:${entry.originalLine + 1}:${entry.originalColumn + 1}`;
+    });
 }
 
 function ensureCodeServer() {
@@ -269,6 +309,20 @@ async function startCodeServer() {
     cache: path.join(BASE, 'xdg', 'cache'),
   };
   for (const dir of [...Object.values(dirs), LOGS, SCREENSHOTS]) fs.mkdirSync(dir, { recursive: true });
+  // The extension under development, installed "in place": the extensions manifest may point anywhere, so the
+  // UI pages get it without the payload's Extension Development Host mode (and its title bar), and nothing is copied.
+  const manifest = JSON.parse(fs.readFileSync(path.join(EXTENSION, 'package.json'), 'utf8'));
+  fs.writeFileSync(
+    path.join(dirs.extensions, 'extensions.json'),
+    JSON.stringify([
+      {
+        identifier: { id: `${manifest.publisher}.${manifest.name}`.toLowerCase() },
+        version: manifest.version,
+        location: { $mid: 1, scheme: 'file', path: EXTENSION },
+        metadata: { installedTimestamp: Date.now(), source: 'resource', pinned: true },
+      },
+    ]),
+  );
   const logFile = path.join(LOGS, 'code-server.log');
   const logFd = fs.openSync(logFile, 'w');
   const started = Date.now();
@@ -321,23 +375,34 @@ async function extensionTests({ url, port }, testsBundle) {
   let resolveExit;
   const exit = new Promise((resolve) => (resolveExit = resolve));
   await page.exposeFunction('codeAutomationExit', (code) => resolveExit(code));
-  page.on('console', (message) => {
-    const text = consoleText(message);
-    const fromExtensionHost = text.startsWith('[Extension Host]');
-    const body = fromExtensionHost ? text.slice('[Extension Host]'.length).replace(/^ /, '') : text;
-    for (const line of body.split('\n')) {
+  streamConsole(
+    page,
+    'tests',
+    (line) => {
+      lines.push(line);
       const match = /^\[e2e-summary\] (.*)$/.exec(line.trim());
       if (match) summary = JSON.parse(match[1]);
-      if (fromExtensionHost) lines.push(line);
-      if (fromExtensionHost || opts.verbose) console.log(`  ${fromExtensionHost ? '│' : '·'} ${line}`);
-    }
-  });
+    },
+    sourceMapper(testsBundle),
+  );
   log(`extension tests: ${path.relative(REPO, EXTENSION) || '.'} in ${path.relative(REPO, WORKSPACE) || WORKSPACE}`);
   await page.goto(workbenchUrl(url, WORKSPACE, payload));
-  const code = await Promise.race([exit, new Promise((resolve) => setTimeout(() => resolve('timeout'), 150_000))]);
+  // A payload the workbench ignores (wrong URI, a code-server that needs --vscode-option enable-smoke-test-driver)
+  // gives a normal window and no test output at all: fail early instead of waiting for the whole timeout.
+  const silence = new Promise((resolve) => {
+    const timer = setInterval(() => {
+      if (lines.length > 0) clearInterval(timer);
+      else if (Date.now() - started > 60_000) {
+        clearInterval(timer);
+        resolve('silent');
+      }
+    }, 500);
+  });
+  const code = await Promise.race([exit, silence, new Promise((resolve) => setTimeout(() => resolve('timeout'), 150_000))]);
   const mochaSummary = lines.filter((l) => /^\s*\d+ (passing|failing|pending)\b/.test(l)).map((l) => l.trim());
   log(`extension tests finished in ${secs(started)}: exit code ${code}; ${mochaSummary.join(', ') || 'no mocha summary'}`);
-  if (code === 'timeout') failures.push('extension tests: codeAutomationExit was not called within 150 s');
+  if (code === 'silent') failures.push('extension tests: no test output within 60 s: the suite did not load (was the payload ignored? see .vscode-test/user-data/logs/)');
+  else if (code === 'timeout') failures.push('extension tests: codeAutomationExit was not called within 150 s');
   else if (code !== 0) failures.push(`extension tests: exit code ${code} (${mochaSummary.join(', ') || 'no mocha summary'})`);
   if (!summary) failures.push('extension tests: no test summary arrived (did the suite load?)');
   else if (summary.passes === 0) failures.push('extension tests: no test ran');
@@ -397,11 +462,14 @@ async function uiTests({ url }) {
   try {
     await page.goto(workbenchUrl(url, WORKSPACE));
     await waitForWorkbench(page);
+    if (opts.verbose) log('UI: workbench ready');
     await quickOpen(page, path.relative(WORKSPACE, example));
+    if (opts.verbose) log('UI: example open');
     const language = await page
       .waitForFunction(() => document.querySelector('[id="status.editor.mode"]')?.textContent?.trim() !== 'YAML' && document.querySelector('[id="status.editor.mode"]')?.textContent?.trim(), null, { timeout: 15_000 })
       .then(async () => statusBarLanguage(page))
       .catch(async () => statusBarLanguage(page));
+    if (opts.verbose) log(`UI: language ${language}`);
     await page.waitForTimeout(3000); // the server's first diagnostics (and semantic colours) arrive
     const problems = (await page.locator('[id="status.problems"]').first().getAttribute('aria-label').catch(() => null)) ?? '';
     await page.screenshot({ path: path.join(SCREENSHOTS, 'editor.png') });

@@ -1,0 +1,98 @@
+import * as assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { CODES } from '../../server/src/service';
+
+const ROOT = path.resolve(__dirname, '../../..');
+const CLI = path.join(ROOT, 'dist/server/cli.js');
+
+function run(args: string[], cwd = ROOT) {
+  const result = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8', timeout: 60_000 });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+describe('botmaster check', function () {
+  this.timeout(60_000);
+
+  it('reports the example bots clean, exit 0', () => {
+    const { code, stdout } = run(['check', 'examples/support', 'examples/voicebot']);
+    assert.equal(code, 0, stdout);
+    assert.match(stdout, /files checked: 0 errors, 0 warnings\. All clean\./);
+  });
+
+  it('prints file:line:col, severity, message and code, and exits 1 on errors', () => {
+    const { code, stdout } = run(['check', 'examples/broken/bot/unknown-key.bot.yaml']);
+    assert.equal(code, 1);
+    assert.equal(stdout.split('\n')[0], 'examples/broken/bot/unknown-key.bot.yaml:6:9 error `sey` is not a setting of a node. Did you mean `say`? [unknown-key]');
+  });
+
+  it('resolves references against the whole bot even when given one file', () => {
+    const { code, stdout } = run(['check', 'examples/support/flows/orders.bot.yaml']);
+    assert.equal(code, 0, stdout);
+    assert.match(stdout, /^1 file checked/);
+  });
+
+  it('every diagnostic code fires on examples/broken and has an entry in docs/diagnostics.md', () => {
+    const { stdout } = run(['check', 'examples/broken', '--format', 'json']);
+    const seen = new Set((JSON.parse(stdout).problems as { code: string }[]).map((p) => p.code));
+    const docs = fs.readFileSync(path.join(ROOT, 'docs/diagnostics.md'), 'utf8');
+    for (const code of Object.keys(CODES)) {
+      assert.match(docs, new RegExp(`^### ${code}$`, 'm'), `docs/diagnostics.md has no entry for ${code}`);
+      if (code !== 'file-too-large') assert.ok(seen.has(code), `no file in examples/broken shows ${code}`);
+    }
+  });
+
+  it('writes JSON, SARIF and GitHub annotations', () => {
+    const file = 'examples/broken/bot/wrong-type.bot.yaml';
+    const json = JSON.parse(run(['check', file, '--format', 'json']).stdout);
+    assert.deepEqual(json.problems[0], {
+      file,
+      line: 6,
+      column: 14,
+      endLine: 6,
+      endColumn: 16,
+      severity: 'error',
+      code: 'wrong-type',
+      message: '`say` must be a text or a map of languages, like `en: Hello`.',
+    });
+    const sarif = JSON.parse(run(['check', file, '--format=sarif']).stdout);
+    assert.equal(sarif.version, '2.1.0');
+    assert.equal(sarif.runs[0].tool.driver.rules[0].id, 'wrong-type');
+    assert.equal(sarif.runs[0].results[0].locations[0].physicalLocation.region.startLine, 6);
+    const github = run(['check', file, '--format', 'github']).stdout.split('\n')[0];
+    assert.equal(github, '::error file=examples/broken/bot/wrong-type.bot.yaml,line=6,col=14,endLine=6,endColumn=16,title=botmaster wrong-type::`say` must be a text or a map of languages, like `en: Hello`.');
+  });
+
+  it('fails on more warnings than --max-warnings', () => {
+    const file = 'examples/broken/bot/placeholder-syntax.bot.yaml';
+    assert.equal(run(['check', file]).code, 0);
+    assert.equal(run(['check', file, '--max-warnings', '1']).code, 0);
+    const strict = run(['check', file, '--max-warnings', '0']);
+    assert.equal(strict.code, 1);
+    assert.match(strict.stderr, /1 warnings, more than --max-warnings 0/);
+  });
+
+  it('exits 2 with a clear message on usage errors', () => {
+    const missing = run(['check', 'no/such/folder']);
+    assert.equal(missing.code, 2);
+    assert.equal(missing.stderr, 'botmaster: no such file or folder: no/such/folder\n');
+    assert.equal(run(['check', '--format', 'xml']).code, 2);
+    assert.equal(run(['check', 'package.json']).code, 2);
+    assert.equal(run(['frobnicate']).code, 2);
+    assert.equal(run(['check', '--max-warnings', 'x']).code, 2);
+  });
+
+  it('reports a 20 MB file and invalid UTF-8 without crashing, and goes on with other files', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'botmaster-cli-'));
+    fs.writeFileSync(path.join(dir, 'bot.bot.yaml'), 'bot: { name: A, locales: [en], start: n }\nflows: { f: { nodes: { n: { say: hi, goto: missing } } } }\n');
+    fs.writeFileSync(path.join(dir, 'huge.bot.yaml'), ('# ' + 'x'.repeat(98) + '\n').repeat(200_000));
+    fs.writeFileSync(path.join(dir, 'latin1.bot.yaml'), Buffer.from([0x69, 0x3a, 0x20, 0x63, 0x61, 0x66, 0xe9, 0x0a]));
+    const { code, stdout } = run(['check', '.', '--format', 'json'], dir);
+    fs.rmSync(dir, { recursive: true, force: true });
+    assert.equal(code, 1);
+    const codes = (JSON.parse(stdout).problems as { file: string; code: string }[]).map((p) => `${p.file} ${p.code}`);
+    assert.deepEqual(codes.sort(), ['bot.bot.yaml unknown-node', 'huge.bot.yaml file-too-large', 'latin1.bot.yaml not-text']);
+  });
+});

@@ -1,0 +1,104 @@
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import {
+  CompletionRequest,
+  DefinitionRequest,
+  DidChangeTextDocumentNotification,
+  DidOpenTextDocumentNotification,
+  DocumentSymbolRequest,
+  HoverRequest,
+  ReferencesRequest,
+  WorkspaceSymbolRequest,
+} from 'vscode-languageserver-protocol';
+import type { CompletionList, DocumentSymbol, Hover, Location } from 'vscode-languageserver-protocol';
+import { TestClient } from './client';
+
+const EXAMPLES = path.resolve(__dirname, '../../../examples');
+
+function copyExample(): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'botmaster-lsp-'));
+  fs.cpSync(path.join(EXAMPLES, 'support'), path.join(dir, 'support'), { recursive: true });
+  return dir;
+}
+
+describe('the language server over stdio', function () {
+  this.timeout(30_000);
+  let dir: string;
+  let client: TestClient;
+  const uri = (rel: string) => pathToFileURL(path.join(dir, rel)).toString();
+
+  before(async () => {
+    dir = copyExample();
+    client = await TestClient.start(dir);
+  });
+  after(async () => {
+    await client.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('indexes the workspace on start and publishes clean diagnostics for the example', async () => {
+    const manifest = await client.waitForDiagnostics(uri('support/bot.bot.yaml'));
+    assert.deepEqual(manifest.diagnostics, []);
+    const files = fs.readdirSync(path.join(dir, 'support'), { recursive: true }).filter((f) => String(f).endsWith('.bot.yaml'));
+    for (const file of files) assert.deepEqual((await client.waitForDiagnostics(uri(`support/${file}`))).diagnostics, [], String(file));
+  });
+
+  it('publishes diagnostics for an edit, with the document version, and clears them when fixed', async () => {
+    const file = uri('support/extra.bot.yaml');
+    const text = 'flows:\n  extra:\n    nodes:\n      extra_node:\n        say: { en: Hi, fr: Salut }\n        goto: nowhere\n';
+    await client.connection.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri: file, languageId: 'botmaster', version: 1, text } });
+    const broken = await client.waitForDiagnostics(file, (d, v) => v === 1 && d.length > 0);
+    assert.deepEqual(
+      broken.diagnostics.map((d) => [d.code, d.source, d.range.start.line]),
+      [['unknown-node', 'botmaster', 5]],
+    );
+    await client.connection.sendNotification(DidChangeTextDocumentNotification.type, {
+      textDocument: { uri: file, version: 2 },
+      contentChanges: [{ range: { start: { line: 5, character: 14 }, end: { line: 5, character: 21 } }, text: 'main_menu' }],
+    });
+    const fixed = await client.waitForDiagnostics(file, (_d, v) => v === 2);
+    assert.deepEqual(fixed.diagnostics, []);
+  });
+
+  it('answers completion, definition, references and hover', async () => {
+    const file = uri('support/extra.bot.yaml');
+    const completion = (await client.connection.sendRequest(CompletionRequest.type, { textDocument: { uri: file }, position: { line: 5, character: 14 } })) as CompletionList;
+    const labels = completion.items.map((i) => i.label);
+    assert.ok(labels.includes('main_menu') && labels.includes('extra_node'), labels.slice(0, 20).join());
+
+    const definition = (await client.connection.sendRequest(DefinitionRequest.type, { textDocument: { uri: file }, position: { line: 5, character: 16 } })) as Location[];
+    assert.equal(definition.length, 1);
+    assert.equal(definition[0].uri, uri('support/flows/main.bot.yaml'));
+
+    const references = (await client.connection.sendRequest(ReferencesRequest.type, {
+      textDocument: { uri: file },
+      position: { line: 5, character: 16 },
+      context: { includeDeclaration: false },
+    })) as Location[];
+    assert.ok(references.length >= 3, `main_menu is used in several places, got ${references.length}`);
+    assert.ok(references.some((r) => r.uri === file));
+
+    const hover = (await client.connection.sendRequest(HoverRequest.type, { textDocument: { uri: file }, position: { line: 5, character: 16 } })) as Hover;
+    assert.match((hover.contents as { value: string }).value, /\*\*node\*\* `main_menu`/);
+  });
+
+  it('gives the outline of a file and the symbols of the workspace', async () => {
+    const symbols = (await client.connection.sendRequest(DocumentSymbolRequest.type, { textDocument: { uri: uri('support/flows/main.bot.yaml') } })) as DocumentSymbol[];
+    assert.ok(symbols.length > 0 && symbols[0].children!.length > 0);
+    const all = (await client.connection.sendRequest(WorkspaceSymbolRequest.type, { query: 'main_menu' })) as { name: string }[];
+    assert.ok(all.some((s) => s.name === 'main_menu'));
+  });
+
+  it('keeps working after garbage: binary junk in one document does not affect others', async () => {
+    const junk = uri('support/junk.bot.yaml');
+    await client.connection.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri: junk, languageId: 'botmaster', version: 1, text: '\u0000\u0001\u0002' } });
+    const d = await client.waitForDiagnostics(junk, (ds) => ds.length > 0);
+    assert.equal(d.diagnostics[0].code, 'not-text');
+    const hover = await client.connection.sendRequest(HoverRequest.type, { textDocument: { uri: uri('support/extra.bot.yaml') }, position: { line: 5, character: 16 } });
+    assert.ok(hover);
+    assert.equal(client.stderr.join(''), '');
+  });
+});
