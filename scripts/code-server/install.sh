@@ -20,6 +20,11 @@ tmp_dir="$base/tmp"
 log() { printf '[install] %s\n' "$*"; }
 elapsed() { echo $(( $(date +%s) - start )); }
 
+node_major="$(node -p 'process.versions.node.split(".")[0]')"
+if [ "$node_major" != 20 ]; then
+  log "WARNING: code-server $CODE_SERVER_VERSION is built for Node 20, this is Node $(node -v)"
+fi
+
 # ---------------------------------------------------------------- apt packages
 missing=()
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)

@@ -9,18 +9,21 @@
 //    workbench URL payload, with test/e2e/suite (bundled to out/test/e2e/) as extensionTestsPath and --workspace
 //    (default: examples/) as the folder. The mocha output arrives as browser console messages; the workbench calls
 //    window.codeAutomationExit(code) when the run ends.
-// 2. UI test: opens the broken example in a fresh page, opens it with Quick Open, opens the Problems panel and
-//    checks that botmaster diagnostics are listed; screenshots go to .vscode-test/screenshots/.
+// 2. UI test, in fresh pages where the extension is "installed" in place (extensions.json points at --extension):
+//    opens a file of --broken (default: examples/broken/) with Quick Open, opens the Problems panel (Ctrl+Shift+M)
+//    and checks that botmaster diagnostics are listed -> .vscode-test/screenshots/problems.png; then opens a clean
+//    example (--example, default: examples/support/flows/main.bot.yaml) -> .vscode-test/screenshots/editor.png.
 //
+// Environment: BOTMASTER_E2E_GREP (mocha grep), BOTMASTER_E2E_TIMEOUT (seconds, default 240), VSCODE_TEST_DIR
+// (default .vscode-test), CHROMIUM_PATH (default /usr/bin/chromium).
 // Needs scripts/code-server/install.sh to have run (it is run automatically when code-server is missing).
 // code-server and its process group are always killed at the end; a global timeout makes sure nothing hangs.
-import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { SourceMap } from 'node:module';
+import { ensureCodeServer as ensureCodeServerInstalled, killGroup as killCodeServerGroup, launchCodeServer } from '../../scripts/code-server/launch.mjs';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const { values: opts } = parseArgs({
@@ -37,10 +40,7 @@ const { values: opts } = parseArgs({
 const EXTENSION = path.resolve(opts.extension);
 const WORKSPACE = path.resolve(opts.workspace);
 const BASE = path.resolve(process.env.VSCODE_TEST_DIR ?? path.join(REPO, '.vscode-test'));
-const CODE_SERVER_DIR = path.join(BASE, 'code-server');
-const CODE_SERVER_ENTRY = path.join(CODE_SERVER_DIR, 'node_modules', 'code-server', 'out', 'node', 'entry.js');
 const SCREENSHOTS = path.join(BASE, 'screenshots');
-const LOGS = path.join(BASE, 'logs');
 const OUT = path.join(REPO, 'out', 'test', 'e2e');
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const CHROMIUM_ARGS = [
@@ -48,6 +48,10 @@ const CHROMIUM_ARGS = [
   '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage',
 ];
 const VIEWPORT = { width: 1400, height: 860 };
+if (opts.only && !['tests', 'ui'].includes(opts.only)) {
+  console.error(`--only must be "tests" or "ui", not "${opts.only}"`);
+  process.exit(2);
+}
 const runTests = opts.only !== 'ui';
 const runUi = opts.only !== 'tests';
 
@@ -80,12 +84,7 @@ async function cleanup() {
   fs.rmSync(path.join(WORKSPACE, '_e2e_tmp'), { recursive: true, force: true });
 }
 function killGroup(signal) {
-  if (!codeServer?.pid) return;
-  try {
-    process.kill(-codeServer.pid, signal);
-  } catch {
-    /* already gone */
-  }
+  killCodeServerGroup(codeServer, signal);
 }
 async function finish(code) {
   await cleanup();
@@ -97,7 +96,9 @@ const globalTimeout = setTimeout(() => {
   void finish(1);
 }, Number(opts.timeout) * 1000);
 globalTimeout.unref();
-for (const signal of ['SIGINT', 'SIGTERM']) {
+// Last resort, synchronous: whatever way this process ends, code-server's process group goes with it.
+process.on('exit', () => killGroup('SIGKILL'));
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
   process.on(signal, () => {
     failures.push(`interrupted by ${signal}`);
     void finish(130);
@@ -105,33 +106,6 @@ for (const signal of ['SIGINT', 'SIGTERM']) {
 }
 
 // ------------------------------------------------------------------ helpers
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-async function waitForHealthz(url, timeoutMs) {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (codeServer.exitCode !== null) throw new Error(`code-server exited with code ${codeServer.exitCode}, see ${LOGS}/code-server.log`);
-    try {
-      const response = await fetch(`${url}/healthz`);
-      if (response.ok) return;
-    } catch {
-      /* not listening yet */
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`code-server did not answer ${url}/healthz within ${timeoutMs} ms`);
-}
-
 /** Finds *.bot.yaml / *.bot.yml files below dir (no node_modules, no dot folders), sorted. */
 function botFiles(dir) {
   const found = [];
@@ -211,6 +185,19 @@ async function statusBarLanguage(page) {
   return (await item.count()) ? (await item.first().innerText()).trim() : '';
 }
 
+/**
+ * The broken file the UI test opens when given a folder: one with unresolved references if there is one (a goto
+ * to nowhere is the most telling picture), else the first file that is not a manifest (those are usually clean).
+ */
+function pickBrokenFile(dir) {
+  const files = botFiles(dir);
+  return (
+    files.find((f) => /unknown-ref/.test(path.basename(f))) ??
+    files.find((f) => path.basename(f) !== 'bot.bot.yaml' && fs.statSync(f).size > 0) ??
+    files[0]
+  );
+}
+
 // ------------------------------------------------------------------ 0. preconditions and the bundle
 function checkExtension() {
   const manifestPath = path.join(EXTENSION, 'package.json');
@@ -267,98 +254,22 @@ function sourceMapper(bundle) {
 }
 
 function ensureCodeServer() {
-  if (fs.existsSync(path.join(CODE_SERVER_DIR, '.installed')) && fs.existsSync(CODE_SERVER_ENTRY)) return;
-  log('code-server is not installed: running scripts/code-server/install.sh');
-  const result = spawnSync(path.join(REPO, 'scripts', 'code-server', 'install.sh'), { stdio: 'inherit', env: { ...process.env, VSCODE_TEST_DIR: BASE } });
-  if (result.status !== 0) throw new Error('scripts/code-server/install.sh failed');
+  ensureCodeServerInstalled(BASE, log);
 }
 
 // ------------------------------------------------------------------ 1. code-server
 async function startCodeServer() {
-  const port = await freePort();
-  const userData = path.join(BASE, 'user-data');
-  // Fresh user data each run: no restored editors, panels or notifications from an earlier run.
-  fs.rmSync(userData, { recursive: true, force: true });
-  fs.mkdirSync(path.join(userData, 'User'), { recursive: true });
-  fs.writeFileSync(
-    path.join(userData, 'User', 'settings.json'),
-    JSON.stringify(
-      {
-        'workbench.startupEditor': 'none',
-        'workbench.tips.enabled': false,
-        'workbench.enableExperiments': false,
-        'workbench.secondarySideBar.defaultVisibility': 'hidden',
-        'chat.commandCenter.enabled': false,
-        'security.workspace.trust.enabled': false,
-        'telemetry.telemetryLevel': 'off',
-        'update.mode': 'none',
-        'extensions.autoCheckUpdates': false,
-        'extensions.autoUpdate': false,
-        'extensions.ignoreRecommendations': true,
-        'git.enabled': false,
-        'window.restoreWindows': 'none',
-      },
-      null,
-      2,
-    ),
-  );
-  const dirs = {
-    extensions: path.join(BASE, 'extensions'),
-    config: path.join(BASE, 'xdg', 'config'),
-    data: path.join(BASE, 'xdg', 'data'),
-    cache: path.join(BASE, 'xdg', 'cache'),
-  };
-  for (const dir of [...Object.values(dirs), LOGS, SCREENSHOTS]) fs.mkdirSync(dir, { recursive: true });
-  // The extension under development, installed "in place": the extensions manifest may point anywhere, so the
-  // UI pages get it without the payload's Extension Development Host mode (and its title bar), and nothing is copied.
-  const manifest = JSON.parse(fs.readFileSync(path.join(EXTENSION, 'package.json'), 'utf8'));
-  fs.writeFileSync(
-    path.join(dirs.extensions, 'extensions.json'),
-    JSON.stringify([
-      {
-        identifier: { id: `${manifest.publisher}.${manifest.name}`.toLowerCase() },
-        version: manifest.version,
-        location: { $mid: 1, scheme: 'file', path: EXTENSION },
-        metadata: { installedTimestamp: Date.now(), source: 'resource', pinned: true },
-      },
-    ]),
-  );
-  const logFile = path.join(LOGS, 'code-server.log');
-  const logFd = fs.openSync(logFile, 'w');
+  fs.mkdirSync(SCREENSHOTS, { recursive: true });
   const started = Date.now();
-  codeServer = spawn(
-    process.execPath,
-    [
-      CODE_SERVER_ENTRY,
-      '--bind-addr', `127.0.0.1:${port}`,
-      '--auth', 'none',
-      '--disable-telemetry',
-      '--disable-update-check',
-      '--disable-workspace-trust',
-      '--disable-getting-started-override',
-      '--ignore-last-opened',
-      '--user-data-dir', userData,
-      '--extensions-dir', dirs.extensions,
-    ],
-    {
-      cwd: BASE,
-      detached: true, // its own process group, killed as a whole in cleanup()
-      stdio: ['ignore', logFd, logFd],
-      env: {
-        ...process.env,
-        XDG_CONFIG_HOME: dirs.config,
-        XDG_DATA_HOME: dirs.data,
-        XDG_CACHE_HOME: dirs.cache,
-        // Seen by the extension host (a child of code-server), e.g. to grep the mocha suite.
-        BOTMASTER_E2E_GREP: process.env.BOTMASTER_E2E_GREP ?? '',
-      },
-    },
-  );
-  fs.closeSync(logFd);
-  const url = `http://127.0.0.1:${port}`;
-  await waitForHealthz(url, 30_000);
-  log(`code-server (pid ${codeServer.pid}) listens on ${url} after ${secs(started)}; log: ${path.relative(REPO, logFile)}`);
-  return { url, port };
+  const launched = await launchCodeServer({
+    base: BASE,
+    extension: EXTENSION,
+    // Seen by the extension host (a child of code-server), e.g. to grep the mocha suite.
+    env: { BOTMASTER_E2E_GREP: process.env.BOTMASTER_E2E_GREP ?? '' },
+  });
+  codeServer = launched.child;
+  log(`code-server (pid ${codeServer.pid}) listens on ${launched.url} after ${secs(started)}; log: ${path.relative(REPO, launched.logFile)}`);
+  return { url: launched.url, port: launched.port };
 }
 
 // ------------------------------------------------------------------ 2a. extension tests
@@ -397,6 +308,7 @@ async function extensionTests({ url, port }, testsBundle) {
         resolve('silent');
       }
     }, 500);
+    timer.unref();
   });
   const code = await Promise.race([exit, silence, new Promise((resolve) => setTimeout(() => resolve('timeout'), 150_000))]);
   const mochaSummary = lines.filter((l) => /^\s*\d+ (passing|failing|pending)\b/.test(l)).map((l) => l.trim());
@@ -413,12 +325,17 @@ async function extensionTests({ url, port }, testsBundle) {
 async function uiTests({ url }) {
   const started = Date.now();
   const brokenArg = path.resolve(opts.broken);
-  const brokenFile = fs.existsSync(brokenArg) && fs.statSync(brokenArg).isFile() ? brokenArg : botFiles(brokenArg)[0];
+  if (!fs.existsSync(brokenArg)) {
+    failures.push(`UI: ${path.relative(REPO, brokenArg)} does not exist`);
+    return;
+  }
+  const brokenGiven = fs.statSync(brokenArg).isFile();
+  const brokenFolder = brokenGiven ? path.dirname(brokenArg) : brokenArg;
+  const brokenFile = brokenGiven ? brokenArg : pickBrokenFile(brokenArg);
   if (!brokenFile) {
     failures.push(`UI: no *.bot.yaml file in ${brokenArg}`);
     return;
   }
-  const brokenFolder = fs.statSync(brokenArg).isFile() ? path.dirname(brokenArg) : brokenArg;
   const relative = path.relative(brokenFolder, brokenFile);
   log(`UI: opening ${path.relative(REPO, brokenFile)} in folder ${path.relative(REPO, brokenFolder)}`);
 
@@ -430,13 +347,22 @@ async function uiTests({ url }) {
     await page.keyboard.press('Control+Shift+M');
     const panel = page.locator('.markers-panel');
     await panel.waitFor({ state: 'visible', timeout: 15_000 });
+    // Only this file's problems: the server may also report the other broken files of the folder.
+    const filter = page.locator('input[aria-label="Filter Problems"]').first();
+    await filter.fill(`**/${path.basename(brokenFile)}`);
     const rows = panel.locator('.monaco-list-row', { hasText: 'botmaster' });
     try {
       await rows.first().waitFor({ timeout: 30_000 });
     } catch {
       /* reported below with what the panel shows */
     }
-    await page.waitForTimeout(500); // let the list finish rendering before the screenshot
+    // The server may publish in several rounds: wait until the row count holds still for a second (at most 8 s).
+    for (let last = -1, stable = 0, until = Date.now() + 8000; stable < 4 && Date.now() < until; ) {
+      await page.waitForTimeout(250);
+      const count = await rows.count();
+      stable = count === last ? stable + 1 : 0;
+      last = count;
+    }
     const texts = (await panel.locator('.monaco-list-row').allInnerTexts()).map((t) => t.replace(/\s+/g, ' ').trim());
     await page.screenshot({ path: path.join(SCREENSHOTS, 'problems.png') });
     const botRows = texts.filter((t) => t.includes('botmaster'));
@@ -450,31 +376,45 @@ async function uiTests({ url }) {
     await page.context().close();
   }
 
-  // A clean example open in the editor, for the docs.
+  // A clean example open in the editor, for the docs: a flow of the support bot, in the bot's own folder (the
+  // examples folder also holds broken/, whose errors would show in the explorer and the status bar).
   const example = opts.example
     ? path.resolve(opts.example)
-    : [path.join(WORKSPACE, 'support', 'bot.bot.yaml'), ...botFiles(WORKSPACE).filter((f) => !f.includes(`${path.sep}broken${path.sep}`))].find((f) => fs.existsSync(f));
+    : [
+        path.join(WORKSPACE, 'support', 'flows', 'main.bot.yaml'),
+        path.join(WORKSPACE, 'support', 'bot.bot.yaml'),
+        ...botFiles(WORKSPACE).filter((f) => !f.includes(`${path.sep}broken${path.sep}`)),
+      ].find((f) => fs.existsSync(f));
   if (!example) {
     failures.push(`UI: no example *.bot.yaml in ${WORKSPACE}`);
     return;
   }
+  const inWorkspace = path.relative(WORKSPACE, example);
+  const exampleFolder = opts.example || inWorkspace.startsWith('..') ? path.dirname(example) : path.join(WORKSPACE, inWorkspace.split(path.sep)[0]);
   page = await newPage('ui-editor');
   try {
-    await page.goto(workbenchUrl(url, WORKSPACE));
+    await page.goto(workbenchUrl(url, exampleFolder));
     await waitForWorkbench(page);
-    if (opts.verbose) log('UI: workbench ready');
-    await quickOpen(page, path.relative(WORKSPACE, example));
-    if (opts.verbose) log('UI: example open');
+    await quickOpen(page, path.relative(exampleFolder, example));
     const language = await page
-      .waitForFunction(() => document.querySelector('[id="status.editor.mode"]')?.textContent?.trim() !== 'YAML' && document.querySelector('[id="status.editor.mode"]')?.textContent?.trim(), null, { timeout: 15_000 })
-      .then(async () => statusBarLanguage(page))
-      .catch(async () => statusBarLanguage(page));
-    if (opts.verbose) log(`UI: language ${language}`);
+      .waitForFunction(() => {
+        const text = document.querySelector('[id="status.editor.mode"]')?.textContent?.trim();
+        return text && text !== 'YAML' ? text : undefined;
+      }, null, { timeout: 15_000 })
+      .then(() => statusBarLanguage(page), () => statusBarLanguage(page));
     await page.waitForTimeout(3000); // the server's first diagnostics (and semantic colours) arrive
-    const problems = (await page.locator('[id="status.problems"]').first().getAttribute('aria-label').catch(() => null)) ?? '';
-    await page.screenshot({ path: path.join(SCREENSHOTS, 'editor.png') });
-    log(`UI: ${path.relative(REPO, example)} open (language "${language}", status bar: "${problems}"); screenshot ${path.relative(REPO, path.join(SCREENSHOTS, 'editor.png'))}`);
-    if (/[1-9]\d* error/i.test(problems)) log(`UI: WARNING the example shows errors in the status bar: ${problems}`);
+    await page.keyboard.press('Escape');
+    // Squiggles in the visible part of the editor: this file's own problems, not the workspace's.
+    const editor = page.locator('.editor-instance .monaco-editor').first();
+    const squiggles = {
+      errors: await editor.locator('.squiggly-error').count(),
+      warnings: await editor.locator('.squiggly-warning').count(),
+    };
+    const shot = path.join(SCREENSHOTS, 'editor.png');
+    await page.screenshot({ path: shot });
+    log(`UI: ${path.relative(REPO, example)} open in ${path.relative(REPO, exampleFolder)} (language "${language}", ${squiggles.errors} error and ${squiggles.warnings} warning squiggles); screenshot ${path.relative(REPO, shot)}`);
+    if (!/botmaster/i.test(language)) failures.push(`UI: ${path.relative(REPO, example)} has language "${language}", not Botmaster`);
+    if (squiggles.errors > 0) log(`UI: WARNING the example shows ${squiggles.errors} error squiggle(s): not a clean picture for the docs`);
   } catch (error) {
     await page.screenshot({ path: path.join(SCREENSHOTS, 'editor-failure.png') }).catch(() => {});
     failures.push(`UI (editor): ${error.message.split('\n')[0]}`);
@@ -491,7 +431,9 @@ try {
   const testsBundle = runTests ? await bundleSuite() : undefined;
   const server = await startCodeServer();
   const { chromium } = await import('playwright-core');
-  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+  // Playwright's own signal handlers would exit the process before cleanup() kills code-server.
+  const signals = { handleSIGINT: false, handleSIGTERM: false, handleSIGHUP: false };
+  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS, ...signals });
   log(`chromium ${browser.version()} started; extension ${extensionId}`);
   if (runTests) await extensionTests(server, testsBundle);
   if (runUi) await uiTests(server);
