@@ -57,7 +57,7 @@ export function scalarText(scalar: Scalar, text: string): { value: string; offse
   const [start, end] = scalar.range;
   const quoted = scalar.type === 'QUOTE_DOUBLE' || scalar.type === 'QUOTE_SINGLE' ? 1 : 0;
   const contentStart = start + quoted;
-  if (text.slice(contentStart, contentStart + value.length) === value && end - start === value.length + 2 * quoted) {
+  if (end - start === value.length + 2 * quoted && text.startsWith(value, contentStart)) {
     return { value, offset: (i) => contentStart + i, exact: true };
   }
   return { value, offset: (i) => (i <= 0 ? start : end), exact: false };
@@ -370,7 +370,8 @@ class ModelBuilder {
   }
 }
 
-export function buildModel(uri: string, version: number, text: string, parsed: ParsedText): FileModel {
+/** Builds a file's model. `schemaProblems` is given after an incremental re-parse (see incremental.ts). */
+export function buildModel(uri: string, version: number, text: string, parsed: ParsedText, schemaProblems?: Problem[]): FileModel {
   const builder = new ModelBuilder(uri, text);
   const problems = [...parsed.problems];
   if (parsed.doc) {
@@ -381,7 +382,8 @@ export function buildModel(uri: string, version: number, text: string, parsed: P
       // The walk only reads shapes it checked; a throw here is a bug, reported on the file rather than crashing the server.
       problems.push({ code: 'yaml-syntax', message: `Botmaster could not read this file: ${(e as Error).message}`, span: { start: 0, end: 0 } });
     }
-    if (parsed.doc.errors.length === 0 && root !== null) problems.push(...validateSchema(parsed.doc));
+    if (!schemaProblems) schemaProblems = parsed.doc.errors.length === 0 && root !== null ? validateSchema(parsed.doc) : [];
+    problems.push(...schemaProblems);
   }
   problems.push(...builder.problems);
   return {
@@ -391,6 +393,8 @@ export function buildModel(uri: string, version: number, text: string, parsed: P
     lines: parsed.lines,
     doc: parsed.doc,
     problems,
+    parsed,
+    schemaProblems: schemaProblems ?? [],
     manifest: builder.manifest,
     definitions: builder.definitions,
     references: builder.references,

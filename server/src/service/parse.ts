@@ -64,7 +64,7 @@ function yamlMessage(message: string): string {
  */
 export const MAX_DEPTH = 500;
 
-function findDeepNesting(text: string): Problem | undefined {
+export function findDeepNesting(text: string): Problem | undefined {
   let depth = 0;
   let lineStart = 0;
   for (let i = 0; i < text.length; i++) {

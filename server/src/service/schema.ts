@@ -4,8 +4,8 @@
  */
 import Ajv from 'ajv';
 import type { ErrorObject, ValidateFunction } from 'ajv';
-import { isMap, isScalar, isSeq } from 'yaml';
-import type { Document, Node as YamlNode } from 'yaml';
+import { isMap, isNode, isScalar, isSeq } from 'yaml';
+import type { Document, Node as YamlNode, Pair } from 'yaml';
 import schemaJson from '../../../schemas/bot.schema.json';
 import { closest } from './fuzzy';
 import { definitionAt, schemasAt } from './schemaPath';
@@ -65,6 +65,22 @@ const TYPE_WORDS: Record<string, string> = {
   array: 'a list (lines starting with `- `)',
   null: 'empty',
 };
+
+/** Validates only some entries of one section (after an incremental re-parse), as if the file held only them. */
+export function validateEntries(doc: Document.Parsed, section: string, entries: Pair[]): Problem[] {
+  const data: Record<string, unknown> = {};
+  try {
+    for (const pair of entries) {
+      const key = isScalar(pair.key) ? String(pair.key.value) : '';
+      data[key] = isNode(pair.value) ? pair.value.toJS(doc, { maxAliasCount: 100 }) : pair.value;
+    }
+  } catch {
+    return validateSchema(doc);
+  }
+  const validate = getValidator();
+  if (validate({ [section]: data })) return [];
+  return wordErrors(doc, validate.errors ?? []);
+}
 
 export function validateSchema(doc: Document.Parsed): Problem[] {
   let data: unknown;

@@ -101,6 +101,9 @@ export interface FileModel {
   doc?: Document.Parsed;
   /** Problems found while reading the file alone: syntax, schema, conditions, placeholders. */
   problems: Problem[];
+  /** The parse result and the schema's part of `problems`, kept so that the next version can be re-parsed in part. */
+  parsed: import('./parse').ParsedText;
+  schemaProblems: Problem[];
   manifest?: ManifestInfo;
   definitions: Definition[];
   references: Reference[];

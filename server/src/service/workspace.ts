@@ -3,8 +3,10 @@
  * below it), with definitions and references by `kind:id`. Updating one file re-indexes that file only and tells which
  * files' diagnostics may have changed.
  */
+import { carryOver, reparseIncrementally } from './incremental';
 import { buildModel } from './model';
 import { parseText } from './parse';
+import { validateEntries } from './schema';
 import type { Definition, FileModel, Kind, Reference } from './types';
 
 export const ORPHANS = '';
@@ -93,6 +95,8 @@ export class Bot {
 }
 
 export class Workspace {
+  /** How many file versions were parsed in full and in part (see incremental.ts); for tests and benchmarks. */
+  readonly parseCounts = { full: 0, partial: 0 };
   private readonly files = new Map<string, FileModel>();
   private readonly bots = new Map<string, Bot>([[ORPHANS, new Bot(ORPHANS)]]);
   private readonly botOfFile = new Map<string, Bot>();
@@ -122,7 +126,14 @@ export class Workspace {
   update(uri: string, text: string, version = 0): Set<string> {
     const old = this.files.get(uri);
     if (old && old.version === version && old.text === text) return new Set();
-    const model = buildModel(uri, version, text, parseText(text));
+    const splice = old?.manifest ? undefined : old && reparseIncrementally(old.text, old.parsed, text);
+    const model = splice
+      ? buildModel(uri, version, text, splice.parsed, [
+          ...carryOver(old!.schemaProblems, splice.oldChunk, splice.delta),
+          ...validateEntries(splice.parsed.doc!, splice.section, splice.entries),
+        ])
+      : buildModel(uri, version, text, parseText(text));
+    this.parseCounts[splice ? 'partial' : 'full']++;
     return this.replace(uri, old, model);
   }
 

@@ -1,0 +1,114 @@
+import * as assert from 'node:assert/strict';
+import { createLanguageService } from '../../server/src/service';
+import type { LanguageService } from '../../server/src/service';
+
+/** A deterministic pseudo-random generator (mulberry32), so a failing edit can be replayed. */
+function random(seed: number): () => number {
+  return () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function bigFile(): string {
+  const lines = ['# A large training-data file', 'intents:'];
+  for (let i = 0; i < 400; i++) {
+    lines.push(`  topic.intent_${i}:`, `    description: Intent number ${i}`, '    examples:', '      en:');
+    for (let j = 0; j < 8; j++) lines.push(`        - "example ${j} of intent ${i} with [a phone](product:phone)"`);
+  }
+  lines.push('flows:', '  main:', '    nodes:');
+  for (let i = 0; i < 100; i++) lines.push(`      node_${i}:`, `        say: "Hello {name} ${i}"`, `        goto: node_${(i + 1) % 100}`);
+  return lines.join('\n') + '\n';
+}
+
+const BOT = 'file:///ws/bot/bot.bot.yaml';
+const BIG = 'file:///ws/bot/big.bot.yaml';
+
+function snapshot(service: LanguageService) {
+  const model = service.workspace.get(BIG)!;
+  return {
+    definitions: model.definitions.map((d) => `${d.kind}:${d.id}@${d.span.start}-${d.span.end}/${d.full.start}-${d.full.end}`),
+    references: model.references.map((r) => `${r.kind}:${r.id}@${r.span.start}-${r.span.end}`),
+    diagnostics: service.getDiagnostics(BIG).map((d) => `${d.code}@${JSON.stringify(d.range)}:${d.message}`).sort(),
+  };
+}
+
+const EDITS: ((text: string, r: () => number) => string)[] = [
+  // type a character inside an example
+  (text, r) => {
+    const at = text.indexOf('example', Math.floor(r() * text.length * 0.8));
+    return at === -1 ? text : text.slice(0, at) + 'x' + text.slice(at);
+  },
+  // delete a character inside a description
+  (text, r) => {
+    const at = text.indexOf('description: ', Math.floor(r() * text.length * 0.8));
+    return at === -1 ? text : text.slice(0, at + 14) + text.slice(at + 15);
+  },
+  // break a reference, then the next edit may fix it
+  (text, r) => text.replace(`goto: node_${Math.floor(r() * 100)}\n`, 'goto: nowhere\n'),
+  // add a new intent after an existing one
+  (text, r) => {
+    const at = text.indexOf('  topic.intent_', Math.floor(r() * text.length * 0.7));
+    return at === -1 ? text : text.slice(0, at) + '  added.intent:\n    examples:\n      en: [hello]\n' + text.slice(at);
+  },
+  // a schema error inside an entry
+  (text, r) => {
+    const at = text.indexOf('    description:', Math.floor(r() * text.length * 0.8));
+    return at === -1 ? text : text.slice(0, at) + '    descrption: typo\n' + text.slice(at);
+  },
+  // a syntax error (the incremental path must give the same errors as a full parse)
+  (text, r) => {
+    const at = text.indexOf('      en:', Math.floor(r() * text.length * 0.8));
+    return at === -1 ? text : text.slice(0, at) + '      en: [unclosed\n' + text.slice(at);
+  },
+  // an edit that spans two entries
+  (text, r) => {
+    const at = text.indexOf('  topic.intent_', Math.floor(r() * text.length * 0.7));
+    return at === -1 ? text : text.slice(0, at - 20) + text.slice(at + 30);
+  },
+  // placeholder and condition edits in flows
+  (text) => text.replace('say: "Hello {name} 5"', 'say: "Hello {nam} 5"'),
+  // remove an intent entirely
+  (text, r) => {
+    const at = text.indexOf('  topic.intent_', Math.floor(r() * text.length * 0.7));
+    const next = text.indexOf('  topic.intent_', at + 5);
+    return at === -1 || next === -1 ? text : text.slice(0, at) + text.slice(next);
+  },
+];
+
+describe('incremental re-parse of large files', () => {
+  it('gives the same model and diagnostics as a full parse, edit after edit', function () {
+    this.timeout(120_000);
+    const r = random(42);
+    const incremental = createLanguageService();
+    const manifest = 'bot: { name: Big, locales: [en], start: node_0 }\nslots: { name: {} }\nentities:\n  product: { values: { phone: {} } }\n';
+    incremental.setFile(BOT, manifest);
+    let text = bigFile();
+    assert.ok(text.length > 50_000, 'the file must be large enough for the incremental path');
+    incremental.setFile(BIG, text, 1);
+    let version = 1;
+    const check = (label: string) => {
+      incremental.setFile(BIG, text, ++version);
+      const full = createLanguageService();
+      full.setFile(BOT, manifest);
+      full.setFile(BIG, text, version);
+      assert.deepEqual(snapshot(incremental), snapshot(full), label);
+    };
+    for (let step = 0; step < 60; step++) {
+      const which = Math.floor(r() * EDITS.length);
+      const before = text;
+      text = EDITS[which](text, r);
+      check(`after edit ${step} (kind ${which})`);
+      const broken = (incremental.workspace.get(BIG)!.parsed.doc?.errors.length ?? 0) > 0;
+      if (r() < 0.3 || broken) {
+        // Undo, as users do: the file goes back to a state that a partial re-parse can start from again.
+        text = before;
+        check(`after undoing edit ${step} (kind ${which})`);
+      }
+    }
+    const counts = incremental.workspace.parseCounts;
+    assert.ok(counts.partial >= 30, `most edits were re-parsed in part: ${JSON.stringify(counts)}`);
+  });
+});
