@@ -100,6 +100,12 @@ flows:
     assert.deepEqual(labels(`${DEFS}\n//- /bot/i.bot.yaml\nintents:\n  hi:\n    examples:\n      $0\n`).sort(), ['en', 'fr']);
   });
 
+  it('offers entities and their values inside an annotation of a training example', () => {
+    const defs = `//- /bot/e.bot.yaml\nentities:\n  product: { values: { phone: {}, laptop: {} } }\n  color: { values: { red: {} } }\n`;
+    assert.deepEqual(labels(`${defs}//- /bot/i.bot.yaml\nintents:\n  buy:\n    examples:\n      en:\n        - "a [mobile]($0"\n`).sort(), ['color', 'product']);
+    assert.deepEqual(labels(`${defs}//- /bot/i.bot.yaml\nintents:\n  buy:\n    examples:\n      en:\n        - "a [mobile](product:$0"\n`).sort(), ['laptop', 'phone']);
+  });
+
   it('offers snippets for a new intent, node and flow', () => {
     assert.ok(labels(`intents:\n  a: {}\n  $0\n`).includes('new intent'));
     assert.ok(labels(`flows:\n  main:\n    nodes:\n      a: { end: true }\n      $0\n`).includes('new node'));

@@ -46,6 +46,13 @@ export function getCompletions(workspace: Workspace, uri: string, position: Posi
   }
 
   const containerSchemas = schemasAt(context.container);
+  // Inside an entity annotation of a training example: `[text](entity` or `[text](entity:value`.
+  const annotation = /\]\(([A-Za-z0-9_.-]*)(:[A-Za-z0-9_.-]*)?$/.exec(model.text.slice(model.lines.lineStarts[position.line], offset));
+  if (annotation && containerSchemas.some((s) => s.items?.['x-botmaster-kind'] === 'example' || s['x-botmaster-kind'] === 'example')) {
+    if (annotation[2] === undefined) return { isIncomplete: false, items: ids(workspace, model, 'entity', range) };
+    const prefix = `${annotation[1]}:`;
+    return { isIncomplete: false, items: ids(workspace, model, 'value', range).filter((i) => (i.data as { id: string }).id.startsWith(prefix)) };
+  }
   if (context.at === 'item' || (!containerSchemas.some(isObjectSchema) && containerSchemas.some((s) => s.type === 'string'))) {
     return { isIncomplete: false, items: valueCompletions(workspace, model, containerSchemas, range) };
   }
