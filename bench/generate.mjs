@@ -2,7 +2,7 @@
 /**
  * Generates a large, valid Botmaster bot for benchmarks, into bench/generated/<name>/ (git-ignored).
  *
- * The training examples are the real phrasing of CLINC150 (/work/shared/data/clinc150/train_val.json, or
+ * The training examples are the real phrasing of CLINC150 (../shared/data/clinc150/train_val.json beside the repository, or
  * $CLINC150_JSON): Larson et al., "An Evaluation Dataset for Intent Classification and Out-of-Scope Prediction",
  * EMNLP 2019, licensed CC BY 3.0. Its 150 intents x 120 utterances (train + val) are multiplied into as many intents
  * as asked: namespaced ids like `banking.balance_v17`, and examples varied by prefixes, suffixes, word swaps and the
@@ -29,7 +29,7 @@ import { fileURLToPath } from 'node:url';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 export const GENERATED = path.join(HERE, 'generated');
-const CLINC = process.env.CLINC150_JSON ?? '/work/shared/data/clinc150/train_val.json';
+const CLINC = process.env.CLINC150_JSON ?? path.resolve(HERE, '../../shared/data/clinc150/train_val.json');
 const DOMAINS = path.join(path.dirname(CLINC), 'domains.json');
 
 export const SIZES = {

@@ -18,13 +18,16 @@ let roots: string[] = [];
 /** Files whose diagnostics must be sent again; flushed once the current burst of messages is handled. */
 const pending = new Set<string>();
 let flushScheduled = false;
+/** While the workspace is indexed, diagnostics wait: before the manifest is read, every reference looks undefined. */
+let indexing = false;
 
 function schedulePublish(uris: Iterable<string>): void {
   for (const uri of uris) pending.add(uri);
-  if (flushScheduled) return;
+  if (flushScheduled || indexing) return;
   flushScheduled = true;
   setImmediate(() => {
     flushScheduled = false;
+    if (indexing) return;
     const uris = [...pending];
     pending.clear();
     for (const uri of uris) {
@@ -72,16 +75,29 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
   };
 });
 
-connection.onInitialized(() => {
+/**
+ * Reads every dialog file of the workspace folders, a slice at a time so that requests (hover, completion in an open
+ * file) are answered while a big workspace is indexed, then publishes all diagnostics at once.
+ */
+async function indexWorkspace(): Promise<void> {
   const started = Date.now();
-  let count = 0;
-  for (const root of roots) {
-    for (const file of findDialogFiles(root)) {
-      loadFromDisk(fileUri(file));
-      count++;
+  indexing = true;
+  const files = roots.flatMap((root) => findDialogFiles(root));
+  let sliceStart = Date.now();
+  for (const file of files) {
+    loadFromDisk(fileUri(file));
+    if (Date.now() - sliceStart > 20) {
+      await new Promise((resolve) => setImmediate(resolve));
+      sliceStart = Date.now();
     }
   }
-  connection.console.info(`Botmaster: indexed ${count} dialog files in ${Date.now() - started} ms`);
+  indexing = false;
+  schedulePublish([]);
+  connection.console.info(`Botmaster: indexed ${files.length} dialog files in ${Date.now() - started} ms`);
+}
+
+connection.onInitialized(() => {
+  void indexWorkspace();
 });
 
 documents.onDidChangeContent((event) => {

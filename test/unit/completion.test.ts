@@ -90,7 +90,8 @@ flows:
   });
 
   it('offers slots inside a placeholder and in conditions', () => {
-    assert.deepEqual(labels(`${DEFS}\n//- /bot/f.bot.yaml\nflows:\n  f:\n    nodes:\n      n:\n        say: "Your order {ord$0"\n`).sort(), ['email', 'order_number']);
+    assert.deepEqual(labels(`${DEFS}\n//- /bot/f.bot.yaml\nflows:\n  f:\n    nodes:\n      n:\n        say: "Your order {ord$0"\n`), ['order_number']);
+    assert.deepEqual(labels(`${DEFS}\n//- /bot/f.bot.yaml\nflows:\n  f:\n    nodes:\n      n:\n        say: "Your order {$0"\n`).sort(), ['email', 'order_number']);
     const condition = labels(`${DEFS}\n//- /bot/f.bot.yaml\nflows:\n  f:\n    nodes:\n      n:\n        branch:\n          - if: email is set and $0\n`);
     assert.ok(condition.includes('order_number') && condition.includes('and') && condition.includes('is not set'));
   });
@@ -120,6 +121,21 @@ flows:
     const f = fixture(`${DEFS}\n//- /bot/f.bot.yaml\nflows:\n  f:\n    nodes:\n      n:\n        on:\n          orders.tr$0\n`);
     const item = f.service.getCompletions(f.cursor!.uri, f.cursor!.position).items.find((i) => i.label === 'orders.track')!;
     assert.deepEqual((item.textEdit as { range: unknown }).range, { start: { line: 5, character: 10 }, end: { line: 5, character: 19 } });
+  });
+
+  it('caps long lists of ids, best matches first, and says the list is incomplete', () => {
+    const nodes = Array.from({ length: 500 }, (_, i) => `      node_${i}: { end: true }`).join('\n');
+    const big = (cursorLine: string) => fixture(`//- /bot/f.bot.yaml\nflows:\n  f:\n    nodes:\n${nodes}\n      n:\n        ${cursorLine}\n`);
+    const all = big('goto: $0');
+    const list = all.service.getCompletions(all.cursor!.uri, all.cursor!.position);
+    assert.equal(list.items.length, 200);
+    assert.equal(list.isIncomplete, true);
+    const typed = big('goto: node_49$0');
+    const some = typed.service.getCompletions(typed.cursor!.uri, typed.cursor!.position);
+    assert.deepEqual(some.items.map((i) => i.label).slice(0, 3), ['node_49', 'node_490', 'node_491']);
+    assert.equal(some.isIncomplete, false);
+    const fuzzy = big('goto: nd499$0');
+    assert.deepEqual(fuzzy.service.getCompletions(fuzzy.cursor!.uri, fuzzy.cursor!.position).items.map((i) => i.label), ['node_499']);
   });
 
   it('resolves documentation lazily for ids', () => {
