@@ -65,7 +65,10 @@ export function dedent(text: string): string {
   return lines.map((l) => l.slice(cut)).join('\n');
 }
 
-/** Diagnostics of a file as `line:col code` strings (1-based), for compact expectations. */
-export function problems(service: LanguageService, uri: string): string[] {
-  return service.getDiagnostics(uri).map((d) => `${d.range.start.line + 1}:${d.range.start.character + 1} ${d.code}`);
+/** Diagnostics of a file as `line:col code` strings (1-based), for compact expectations; only `codes` when given. */
+export function problems(service: LanguageService, uri: string, codes?: string[]): string[] {
+  return service
+    .getDiagnostics(uri)
+    .filter((d) => !codes || codes.includes(String(d.code)))
+    .map((d) => `${d.range.start.line + 1}:${d.range.start.character + 1} ${d.code}`);
 }

@@ -18,7 +18,7 @@ export async function activate(context: ExtensionContext): Promise<void> {
       { scheme: 'file', language: 'botmaster' },
       { scheme: 'untitled', language: 'botmaster' },
     ],
-    synchronize: { fileEvents: workspace.createFileSystemWatcher('**/*.bot.{yaml,yml}') },
+    synchronize: { fileEvents: workspace.createFileSystemWatcher('**/*.bot.{yaml,yml}'), configurationSection: 'botmaster' },
   };
   client = new LanguageClient('botmaster', 'Botmaster', serverOptions, clientOptions);
   context.subscriptions.push(client);

@@ -13,6 +13,22 @@ import { createLanguageService, isDialogFile } from './service';
 const connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
 const service = createLanguageService();
+service.deferChecks();
+/** Bot-wide checks run once the user pauses this long (the heavy ones, like confusable examples, after a longer pause). */
+const CHECK_DELAYS_MS = { checks: 150, heavy: 750 } as const;
+const checkTimers: Partial<Record<keyof typeof CHECK_DELAYS_MS, NodeJS.Timeout>> = {};
+
+function scheduleChecks(): void {
+  for (const tier of ['checks', 'heavy'] as const) {
+    if (!service.hasStaleChecks(tier)) continue;
+    clearTimeout(checkTimers[tier]);
+    checkTimers[tier] = setTimeout(() => {
+      checkTimers[tier] = undefined;
+      if (indexing || !service.hasStaleChecks(tier)) return;
+      schedulePublish(safely(() => service.runChecks(tier), []));
+    }, CHECK_DELAYS_MS[tier]);
+  }
+}
 let roots: string[] = [];
 
 /** Files whose diagnostics must be sent again; flushed once the current burst of messages is handled. */
@@ -30,10 +46,11 @@ function schedulePublish(uris: Iterable<string>): void {
     if (indexing) return;
     const uris = [...pending];
     pending.clear();
-    for (const uri of uris) {
-      const diagnostics = service.hasFile(uri) ? safely(() => service.getDiagnostics(uri), []) : [];
-      void connection.sendDiagnostics({ uri, diagnostics, version: documents.get(uri)?.version });
-    }
+    // Bot-wide checks may change the diagnostics of any file of an edited bot: send those that changed.
+    const changed = safely(() => service.changedDiagnostics(uris), new Map());
+    for (const [uri, diagnostics] of changed) void connection.sendDiagnostics({ uri, diagnostics, version: documents.get(uri)?.version });
+    for (const failure of service.checkFailures()) connection.console.error(`Botmaster: the ${failure.check} checks failed: ${failure.error.stack ?? failure.error.message}`);
+    scheduleChecks();
   });
 }
 
@@ -95,6 +112,15 @@ async function indexWorkspace(): Promise<void> {
   schedulePublish([]);
   connection.console.info(`Botmaster: indexed ${files.length} dialog files in ${Date.now() - started} ms`);
 }
+
+/** VS Code settings (`botmaster.checks`): severity per diagnostic code. */
+function applySettings(settings: unknown): void {
+  const checks = (settings as { botmaster?: { checks?: Record<string, string> } } | undefined)?.botmaster?.checks;
+  service.setSettings({ checks: (checks ?? {}) as never });
+  schedulePublish(service.allFiles());
+}
+
+connection.onDidChangeConfiguration((params) => applySettings(params.settings));
 
 connection.onInitialized(() => {
   void indexWorkspace();

@@ -63,6 +63,16 @@ describe('the language server over stdio', function () {
     assert.deepEqual(fixed.diagnostics, []);
   });
 
+  it('publishes the bot-wide checks once typing pauses', async () => {
+    const file = uri('support/stuck.bot.yaml');
+    const text = 'flows:\n  stuck_flow:\n    nodes:\n      stuck_node:\n        say: { en: Hi, fr: Salut }\n';
+    await client.connection.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri: file, languageId: 'botmaster', version: 1, text } });
+    const published = await client.waitForDiagnostics(file, (d) => d.some((x) => x.code === 'dead-end'));
+    const deadEnd = published.diagnostics.find((d) => d.code === 'dead-end')!;
+    assert.equal(deadEnd.range.start.line, 3);
+    assert.match(String(deadEnd.message), /`stuck_node` is a dead end/);
+  });
+
   it('answers completion, definition, references and hover', async () => {
     const file = uri('support/extra.bot.yaml');
     const completion = (await client.connection.sendRequest(CompletionRequest.type, { textDocument: { uri: file }, position: { line: 5, character: 14 } })) as CompletionList;

@@ -59,7 +59,10 @@ flows:
         end: yes please
 `);
     const uri = f.uris['/bot/flows.bot.yaml'];
-    const byCode = f.service.getDiagnostics(uri).map((d) => [d.code, d.message, d.range.start.line + 1, d.range.start.character + 1]);
+    const byCode = f.service
+      .getDiagnostics(uri)
+      .filter((d) => ['unknown-key', 'wrong-type'].includes(String(d.code)))
+      .map((d) => [d.code, d.message, d.range.start.line + 1, d.range.start.character + 1]);
     assert.deepEqual(byCode, [
       ['unknown-key', '`sey` is not a setting of a node. Did you mean `say`?', 5, 9],
       ['wrong-type', '`say` must be a text or a map of languages, like `en: Hello`.', 6, 14],
@@ -89,7 +92,10 @@ flows:
           examples:
             EN: [hi]
     `);
-    assert.deepEqual(problems(f.service, f.uris['/bot/main.bot.yaml']).sort(), ['3:3 invalid-id', '6:7 invalid-value', '6:7 unknown-locale', '1:39 unknown-node'].sort());
+    assert.deepEqual(
+      problems(f.service, f.uris['/bot/main.bot.yaml'], ['invalid-id', 'invalid-value', 'unknown-locale', 'unknown-node']).sort(),
+      ['3:3 invalid-id', '6:7 invalid-value', '6:7 unknown-locale', '1:39 unknown-node'].sort(),
+    );
   });
 
   it('reports every undefined reference with a did-you-mean', () => {
@@ -121,7 +127,10 @@ entities:
 responses:
   greeting: { text: { en: Hi, fr: Salut } }
 `);
-    const messages = f.service.getDiagnostics(f.uris['/bot/flows.bot.yaml']).map((d) => `${d.code}: ${d.message}`);
+    const messages = f.service
+      .getDiagnostics(f.uris['/bot/flows.bot.yaml'])
+      .filter((d) => String(d.code).startsWith('unknown-'))
+      .map((d) => `${d.code}: ${d.message}`);
     assert.deepEqual(messages.sort(), [
       'unknown-entity-value: The entity `product` has no value `fone`. Did you mean `phone`?',
       'unknown-entity: There is no entity named `order_nmber`. Did you mean `order_number`?',
@@ -185,7 +194,7 @@ flows: { f: { nodes: { s: { say: hi, end: true } } } }
 //- /bot/two.bot.yaml
 bot: { name: B, locales: [en], start: s }
 `);
-    assert.deepEqual(problems(f.service, f.uris['/loose/x.bot.yaml']), ['1:1 no-manifest']);
+    assert.deepEqual(problems(f.service, f.uris['/loose/x.bot.yaml'], ['no-manifest']), ['1:1 no-manifest']);
     assert.ok(problems(f.service, f.uris['/bot/two.bot.yaml']).includes('1:1 duplicate-manifest'));
   });
 
@@ -218,6 +227,6 @@ bot: { name: B, locales: [en], start: s }
       entities:
         code: { pattern: "[A-Z" }
     `);
-    assert.deepEqual(problems(f.service, f.uris['/bot/main.bot.yaml']).filter((p) => !p.endsWith('no-manifest')), ['2:20 invalid-pattern']);
+    assert.deepEqual(problems(f.service, f.uris['/bot/main.bot.yaml'], ['invalid-pattern']), ['2:20 invalid-pattern']);
   });
 });

@@ -31,7 +31,11 @@ function snapshot(service: LanguageService) {
   return {
     definitions: model.definitions.map((d) => `${d.kind}:${d.id}@${d.span.start}-${d.span.end}/${d.full.start}-${d.full.end}`),
     references: model.references.map((r) => `${r.kind}:${r.id}@${r.span.start}-${r.span.end}`),
-    diagnostics: service.getDiagnostics(BIG).map((d) => `${d.code}@${JSON.stringify(d.range)}:${d.message}`).sort(),
+    // The file's own problems; the bot-wide checks read only the model compared here.
+    problems: model.problems.map((p) => `${p.code}@${p.span.start}-${p.span.end}:${p.message}`).sort(),
+    messages: model.messages.map((m) => `${m.role}@${m.keySpan.start}:${m.texts.map((t) => `${t.locale}=${t.text}@${t.span.start}`).join('|')}`),
+    intents: [...model.intents].map(([id, i]) => `${id}@${i.span.start}:${[...i.examples].map(([l, e]) => `${l}=${e.map((x) => `${x.text}@${x.span.start}`).join('|')}`).join(';')}`),
+    nodes: [...model.nodes].map(([id, n]) => `${id}@${n.span.start}:${JSON.stringify(n.moves)}`),
   };
 }
 
@@ -96,7 +100,7 @@ describe('incremental re-parse of large files', () => {
       full.setFile(BIG, text, version);
       assert.deepEqual(snapshot(incremental), snapshot(full), label);
     };
-    for (let step = 0; step < 60; step++) {
+    for (let step = 0; step < 40; step++) {
       const which = Math.floor(r() * EDITS.length);
       const before = text;
       text = EDITS[which](text, r);
@@ -109,6 +113,6 @@ describe('incremental re-parse of large files', () => {
       }
     }
     const counts = incremental.workspace.parseCounts;
-    assert.ok(counts.partial >= 30, `most edits were re-parsed in part: ${JSON.stringify(counts)}`);
+    assert.ok(counts.partial >= 20, `most edits were re-parsed in part: ${JSON.stringify(counts)}`);
   });
 });

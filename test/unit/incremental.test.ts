@@ -38,10 +38,10 @@ intents: { unrelated: {} }
   it('removing the manifest moves every file out of the bot, and back', () => {
     const f = fixture(source);
     f.service.removeFile(f.uris['/bot/bot.bot.yaml']);
-    assert.deepEqual(problems(f.service, f.uris['/bot/c.bot.yaml']), ['1:1 no-manifest']);
+    assert.deepEqual(problems(f.service, f.uris['/bot/c.bot.yaml'], ['no-manifest']), ['1:1 no-manifest']);
     const affected = f.service.setFile(f.uris['/bot/bot.bot.yaml'], 'bot: { name: Shop, locales: [en], start: a }', 5);
     assert.ok(affected.has(f.uris['/bot/c.bot.yaml']));
-    assert.deepEqual(problems(f.service, f.uris['/bot/c.bot.yaml']), []);
+    assert.deepEqual(problems(f.service, f.uris['/bot/c.bot.yaml'], ['no-manifest']), []);
   });
 
   it('changing the languages of the manifest re-checks every file of the bot', () => {

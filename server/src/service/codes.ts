@@ -3,6 +3,8 @@
  * Every code has an entry in docs/diagnostics.md (a test checks it) and a file in examples/broken/ that shows it.
  */
 export type Severity = 'error' | 'warning' | 'info';
+/** What a botmaster may set per code, in the manifest's `checks` or in VS Code's settings. */
+export type SeveritySetting = Severity | 'off';
 
 export const CODES = {
   'yaml-syntax': { severity: 'error', title: 'The file is not valid YAML' },
@@ -30,6 +32,36 @@ export const CODES = {
   'condition-syntax': { severity: 'error', title: 'A condition that cannot be read' },
   'placeholder-syntax': { severity: 'warning', title: 'A placeholder that is not closed' },
   'invalid-pattern': { severity: 'error', title: 'An entity pattern that is not a valid regular expression' },
+  // The dialog tree
+  'dead-end': { severity: 'error', title: 'A node where the conversation gets stuck' },
+  'no-fallback': { severity: 'warning', title: 'A node that waits without a fallback in reach' },
+  'endless-loop': { severity: 'warning', title: 'Nodes that lead to each other without waiting for the user' },
+  'ask-without-prompt': { severity: 'warning', title: 'An ask without a question' },
+  'branch-no-else': { severity: 'warning', title: 'A branch without an else case' },
+  'branch-never-true': { severity: 'warning', title: 'A branch case that is never taken' },
+  // Intents
+  'duplicate-example': { severity: 'warning', title: 'The same training example twice' },
+  'confusable-examples': { severity: 'warning', title: 'Nearly the same training example in two intents' },
+  'few-examples': { severity: 'warning', title: 'An intent with too few training examples' },
+  'unused-intent': { severity: 'warning', title: 'An intent nothing uses' },
+  // Languages
+  'missing-translation': { severity: 'warning', title: 'A message missing in a language of the bot' },
+  'missing-examples': { severity: 'warning', title: 'An intent without training examples in a language of the bot' },
+  'placeholder-mismatch': { severity: 'warning', title: 'Translations with different placeholders' },
+  // Wording, channels, conditions
+  'message-too-long': { severity: 'warning', title: 'A message longer than a channel allows' },
+  'ssml-invalid': { severity: 'error', title: 'Voice text with malformed SSML' },
+  'ssml-unsupported': { severity: 'warning', title: 'An SSML tag voice platforms do not support' },
+  'voice-too-long': { severity: 'warning', title: 'Voice text too long to speak' },
+  'condition-type': { severity: 'error', title: 'A slot compared with a value of the wrong kind' },
+  'condition-value': { severity: 'error', title: 'A slot compared with a value its entity does not have' },
+  // Privacy and hygiene
+  'personal-data': { severity: 'warning', title: 'Personal data in a bot file' },
+  'unused-slot': { severity: 'warning', title: 'A slot nothing uses' },
+  'unused-response': { severity: 'warning', title: 'A response nothing uses' },
+  'unused-entity': { severity: 'warning', title: 'An entity nothing uses' },
+  // Robustness
+  'check-failed': { severity: 'info', title: 'A check could not run' },
 } as const satisfies Record<string, { severity: Severity; title: string }>;
 
 export type DiagnosticCode = keyof typeof CODES;

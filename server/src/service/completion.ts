@@ -106,6 +106,9 @@ class CompletionRequest {
       if (keyKind) {
         for (const item of this.ids(keyKind, (id) => !present.has(id))) items.push({ ...item, textEdit: { range, newText: `${item.label}: ` } });
       }
+      for (const name of (schema.propertyNames?.enum ?? []) as string[]) {
+        if (!present.has(name)) items.push({ label: name, kind: CompletionItemKind.EnumMember, textEdit: { range, newText: `${name}: ` } });
+      }
       for (const [name, property] of Object.entries(schema.properties ?? {})) {
         if (present.has(name)) continue;
         const resolved = schemasAt([...path, name]);

@@ -2,7 +2,9 @@
 import { DiagnosticSeverity } from 'vscode-languageserver-types';
 import type { Diagnostic } from 'vscode-languageserver-types';
 import { CODES } from './codes';
-import type { DiagnosticCode, Severity } from './codes';
+import type { DiagnosticCode, Severity, SeveritySetting } from './codes';
+import { analyzeBot, CHECKS, HEAVY_CHECKS } from './analysis';
+import type { BotAnalysis } from './analysis';
 import { nearest } from './fuzzy';
 import type { Bot, Workspace } from './workspace';
 import { ORPHANS } from './workspace';
@@ -95,10 +97,10 @@ function unknownMessage(bot: Bot, kind: Kind, id: string): string {
   return `There is no ${KIND_NAMES[kind]} named \`${id}\`.` + didYouMean(id, ids);
 }
 
-export function toDiagnostic(workspace: Workspace, model: FileModel, problem: Problem): Diagnostic {
+export function toDiagnostic(workspace: Workspace, model: FileModel, problem: Problem, severity: Severity = CODES[problem.code].severity): Diagnostic {
   const diagnostic: Diagnostic = {
     range: model.lines.range(problem.span),
-    severity: SEVERITY[CODES[problem.code].severity],
+    severity: SEVERITY[severity],
     code: problem.code,
     source: 'botmaster',
     message: problem.message,
@@ -114,9 +116,127 @@ export function toDiagnostic(workspace: Workspace, model: FileModel, problem: Pr
   return diagnostic;
 }
 
+/** Settings that change diagnostics, from the editor (the manifest's `checks` win over them). */
+export interface DiagnosticSettings {
+  checks?: Record<string, SeveritySetting>;
+}
+
+/**
+ * Diagnostics of files: their own problems, those that need the index, and those of the bot-wide checks (computed
+ * once per version of a bot), with severities from the settings and the manifest, and `# botmaster-ignore` comments.
+ */
+/** The bot-wide checks in two tiers: cheap ones after every pause in typing, heavy ones after a longer pause. */
+export type Tier = 'checks' | 'heavy';
+const TIERS: Record<Tier, typeof CHECKS> = { checks: CHECKS, heavy: HEAVY_CHECKS };
+
+export class Diagnostician {
+  private readonly analyses: Record<Tier, WeakMap<Bot, BotAnalysis>> = { checks: new WeakMap(), heavy: new WeakMap() };
+  /** Signatures of the last diagnostics given per file, to tell which files an edit changed. */
+  private readonly published = new Map<string, string>();
+  readonly failures: { check: string; error: Error }[] = [];
+  settings: DiagnosticSettings = {};
+  /**
+   * When set (the language server), bot-wide checks do not run on the keystroke path: `runChecks` runs them once the
+   * user pauses. Until then a file shows the bot-wide problems of its last analysed version only if it did not change
+   * since (their places would be wrong otherwise); every other problem is up to date at once.
+   */
+  deferChecks = false;
+
+  constructor(private readonly workspace: Workspace) {}
+
+  private run(bot: Bot, checks: typeof CHECKS): BotAnalysis {
+    const analysis = analyzeBot(this.workspace, bot, checks);
+    for (const failure of analysis.failures) {
+      if (!this.failures.some((f) => f.check === failure.check && f.error.message === failure.error.message)) this.failures.push(failure);
+    }
+    return analysis;
+  }
+
+  private analysis(tier: Tier, bot: Bot): BotAnalysis | undefined {
+    let analysis = this.analyses[tier].get(bot);
+    if (!this.deferChecks && (!analysis || analysis.version !== bot.version)) {
+      analysis = this.run(bot, TIERS[tier]);
+      this.analyses[tier].set(bot, analysis);
+    }
+    return analysis;
+  }
+
+  /** Bots whose checks of a tier are out of date. */
+  staleBots(tier: Tier): Bot[] {
+    return [...this.workspace.allBots()].filter((bot) => bot.files.size > 0 && this.analyses[tier].get(bot)?.version !== bot.version);
+  }
+
+  /** Runs a tier's checks on the bots that changed; returns their files (whose diagnostics may have changed). */
+  runChecks(tier: Tier): string[] {
+    const files: string[] = [];
+    for (const bot of this.staleBots(tier)) {
+      this.analyses[tier].set(bot, this.run(bot, TIERS[tier]));
+      files.push(...bot.files);
+    }
+    return files;
+  }
+
+  private botWideProblems(bot: Bot, uri: string): Problem[] {
+    const problems: Problem[] = [];
+    for (const tier of Object.keys(TIERS) as Tier[]) {
+      const analysis = this.analysis(tier, bot);
+      if (!analysis) continue;
+      if (analysis.models.get(uri) === this.workspace.get(uri)) problems.push(...(analysis.problems.get(uri) ?? []));
+      if (uri === bot.manifestUri()) {
+        for (const failure of analysis.failures) {
+          problems.push({ code: 'check-failed', message: `The ${failure.check} checks could not run: ${failure.error.message}. The other checks ran.`, span: { start: 0, end: 0 } });
+        }
+      }
+    }
+    return problems;
+  }
+
+  problems(uri: string): Problem[] {
+    const model = this.workspace.get(uri);
+    if (!model) return [];
+    return [...model.problems, ...semanticProblems(this.workspace, model), ...this.botWideProblems(this.workspace.botOf(uri), uri)];
+  }
+
+  diagnostics(uri: string): Diagnostic[] {
+    const model = this.workspace.get(uri);
+    if (!model) return [];
+    const overrides = this.workspace.manifestOf(this.workspace.botOf(uri))?.manifest?.checks;
+    const result: Diagnostic[] = [];
+    for (const problem of this.problems(uri)) {
+      const setting = (overrides?.get(problem.code) ?? this.settings.checks?.[problem.code] ?? CODES[problem.code].severity) as SeveritySetting;
+      if (setting === 'off') continue;
+      const line = model.lines.lineOf(problem.span.start);
+      const silenced = model.suppressions.get(line);
+      if (silenced && (silenced.has(problem.code) || silenced.has('*'))) continue;
+      result.push(toDiagnostic(this.workspace, model, problem, setting));
+    }
+    return result;
+  }
+
+  /**
+   * After files changed: the files of `bots` whose diagnostics differ from the last ones given, plus `known` ones.
+   * Bot-wide checks can change any file of a bot, so each file's diagnostics are compared with the last ones.
+   */
+  changedFiles(known: Iterable<string>): Map<string, Diagnostic[]> {
+    const candidates = new Set<string>(known);
+    for (const uri of candidates) for (const file of this.workspace.botOf(uri).files) candidates.add(file);
+    const changed = new Map<string, Diagnostic[]>();
+    for (const uri of candidates) {
+      const diagnostics = this.workspace.get(uri) ? this.diagnostics(uri) : [];
+      const signature = JSON.stringify(diagnostics);
+      if (this.published.get(uri) !== signature) changed.set(uri, diagnostics);
+      this.published.set(uri, signature);
+      if (!this.workspace.get(uri)) this.published.delete(uri);
+    }
+    return changed;
+  }
+
+  /** Forget what was given, so that the next `changedFiles` returns every file (after a change of settings). */
+  forgetPublished(): void {
+    this.published.clear();
+  }
+}
+
 export function getDiagnostics(workspace: Workspace, uri: string): Diagnostic[] {
-  const model = workspace.get(uri);
-  if (!model) return [];
-  const problems = [...model.problems, ...semanticProblems(workspace, model)];
-  return problems.map((p) => toDiagnostic(workspace, model, p));
+  return new Diagnostician(workspace).diagnostics(uri);
 }

@@ -4,7 +4,8 @@
  */
 import type { CompletionItem, Position } from 'vscode-languageserver-types';
 import { getCompletions, resolveCompletion } from './completion';
-import { getDiagnostics } from './diagnostics';
+import { Diagnostician } from './diagnostics';
+import type { DiagnosticSettings, Tier } from './diagnostics';
 import { getHover } from './hover';
 import { getDefinition, getReferences } from './navigation';
 import { getDocumentSymbols, getWorkspaceSymbols } from './symbols';
@@ -12,13 +13,29 @@ import { Workspace } from './workspace';
 
 export function createLanguageService() {
   const workspace = new Workspace();
+  const diagnostician = new Diagnostician(workspace);
   return {
     workspace,
     /** Add or change a file. Returns the uris whose diagnostics may have changed. */
     setFile: (uri: string, text: string, version = 0) => workspace.update(uri, text, version),
     removeFile: (uri: string) => workspace.remove(uri),
     hasFile: (uri: string) => workspace.get(uri) !== undefined,
-    getDiagnostics: (uri: string) => getDiagnostics(workspace, uri),
+    getDiagnostics: (uri: string) => diagnostician.diagnostics(uri),
+    /** Of the files whose diagnostics may have changed (and the other files of their bots), those that did change. */
+    changedDiagnostics: (uris: Iterable<string>) => diagnostician.changedFiles(uris),
+    /** Checks that threw, for the server to log once each. */
+    checkFailures: () => diagnostician.failures.splice(0),
+    setSettings: (settings: DiagnosticSettings) => {
+      diagnostician.settings = settings;
+      diagnostician.forgetPublished();
+    },
+    allFiles: () => [...workspace.allFiles()].map((m) => m.uri),
+    /** Bot-wide checks wait for a pause in typing: the server calls `runChecks` then (see Diagnostician). */
+    deferChecks: () => {
+      diagnostician.deferChecks = true;
+    },
+    hasStaleChecks: (tier: Tier) => diagnostician.staleBots(tier).length > 0,
+    runChecks: (tier: Tier) => diagnostician.runChecks(tier),
     getCompletions: (uri: string, position: Position) => getCompletions(workspace, uri, position),
     resolveCompletion: (item: CompletionItem) => resolveCompletion(workspace, item),
     getDefinition: (uri: string, position: Position) => getDefinition(workspace, uri, position),

@@ -9,7 +9,12 @@ import type { ParsedText } from './parse';
 import { validateSchema } from './schema';
 import type {
   Definition,
+  EntityInfo,
   FileModel,
+  FlowInfo,
+  MessageInfo,
+  MessageRole,
+  ResponseInfo,
   IntentInfo,
   Kind,
   ManifestInfo,
@@ -70,6 +75,11 @@ class ModelBuilder {
   readonly intents = new Map<string, IntentInfo>();
   readonly nodes = new Map<string, NodeInfo>();
   readonly slots = new Map<string, SlotInfo>();
+  readonly flows = new Map<string, FlowInfo>();
+  readonly responses = new Map<string, ResponseInfo>();
+  readonly entities = new Map<string, EntityInfo>();
+  readonly messages: MessageInfo[] = [];
+  readonly conditions: FileModel['conditions'] = [];
   readonly descriptions = new Map<string, string>();
   manifest?: ManifestInfo;
 
@@ -89,6 +99,21 @@ class ModelBuilder {
   refer(kind: Kind, node: unknown, id = stringOf(node)): void {
     const span = spanOf(node as YamlNode);
     if (id !== undefined && span) this.references.push({ kind, id, uri: this.uri, span });
+  }
+
+  /** The message under `key` of a map, recorded with its role (for the translation and wording checks). */
+  messageAt(map: unknown, key: string, role: MessageRole): TextItem[] {
+    const pair = getPair(map, key);
+    if (!pair) return [];
+    const texts = this.message(pair.value);
+    const keySpan = spanOf(pair.key as YamlNode);
+    const span = spanOf(pair.value as YamlNode) ?? keySpan;
+    if (keySpan && span) {
+      const locales = new Map<string, Span>();
+      if (isMap(pair.value)) for (const p of pairsOf(pair.value)) locales.set(keyOf(p)!, spanOf(p.key as YamlNode)!);
+      this.messages.push({ role, keySpan, span, texts, locales, isMap: isMap(pair.value) });
+    }
+    return texts;
   }
 
   /** A message: a text, a list of variants, or a map of locales. Returns its texts (placeholders are references). */
@@ -135,6 +160,7 @@ class ModelBuilder {
     const content = scalarText(node, this.text);
     if (!content) return undefined;
     const parsed = parseCondition(content.value);
+    this.conditions.push({ text: content.value, span: spanOf(node)!, contentStart: content.exact ? content.offset(0) : undefined });
     for (const slot of parsed.slots) {
       this.references.push({ kind: 'slot', id: slot.name, uri: this.uri, span: { start: content.offset(slot.start), end: content.offset(slot.end) } });
     }
@@ -158,18 +184,22 @@ class ModelBuilder {
     return id ? { kind: 'node', id } : undefined;
   }
 
-  intentMoves(node: unknown, moves?: NodeInfo['moves']): void {
+  /** Moves on intents; returns the intents. */
+  intentMoves(node: unknown, moves?: NodeInfo['moves']): string[] {
+    const intents: string[] = [];
     for (const pair of pairsOf(node)) {
       this.refer('intent', pair.key);
+      intents.push(keyOf(pair)!);
       const target = this.target(pair.value);
-      if (target && moves) moves.push({ via: keyOf(pair)!, ...target });
+      if (target && moves) moves.push({ via: keyOf(pair)!, ...target, auto: false });
     }
+    return intents;
   }
 
   quickReplies(node: unknown, moves?: NodeInfo['moves']): void {
     if (!isSeq(node)) return;
     for (const item of node.items) {
-      const label = this.message(getPair(item, 'label')?.value);
+      const label = this.messageAt(item, 'label', 'label');
       const via = label[0]?.text ?? 'button';
       const intent = getPair(item, 'intent')?.value;
       this.refer('intent', intent);
@@ -179,8 +209,8 @@ class ModelBuilder {
       this.refer('flow', flow);
       const gotoId = stringOf(goto);
       const flowId = stringOf(flow);
-      if (moves && gotoId) moves.push({ via, kind: 'node', id: gotoId });
-      if (moves && flowId) moves.push({ via, kind: 'flow', id: flowId });
+      if (moves && gotoId) moves.push({ via, kind: 'node', id: gotoId, auto: false });
+      if (moves && flowId) moves.push({ via, kind: 'flow', id: flowId, auto: false });
     }
   }
 
@@ -213,9 +243,11 @@ class ModelBuilder {
         case 'responses':
           for (const pair of pairsOf(value)) {
             this.define('response', keyOf(pair)!, pair);
-            this.message(getPair(pair.value, 'text')?.value);
-            this.message(getPair(pair.value, 'voice')?.value);
-            this.quickReplies(getPair(pair.value, 'quick_replies')?.value);
+            const texts = this.messageAt(pair.value, 'text', 'text');
+            this.messageAt(pair.value, 'voice', 'voice');
+            const quickReplies = getPair(pair.value, 'quick_replies')?.value;
+            this.quickReplies(quickReplies);
+            this.responses.set(keyOf(pair)!, { texts, hasQuickReplies: isSeq(quickReplies) && quickReplies.items.length > 0 });
           }
           break;
         case 'flows':
@@ -240,13 +272,36 @@ class ModelBuilder {
     }
     const defaultLocale = getPair(bot, 'default_locale')?.value;
     this.refer('locale', defaultLocale);
-    this.refer('node', getPair(bot, 'start')?.value);
-    this.refer('node', getPair(bot, 'fallback')?.value);
+    const start = getPair(bot, 'start')?.value;
+    this.refer('node', start);
+    const fallback = getPair(bot, 'fallback')?.value;
+    this.refer('node', fallback);
     this.intentMoves(getPair(bot, 'on')?.value);
+    const channels: ManifestInfo['channels'] = [];
+    for (const channel of pairsOf(getPair(bot, 'channels')?.value)) {
+      const type = stringOf(getPair(channel.value, 'type')?.value) === 'voice' ? 'voice' : 'chat';
+      const max = getPair(channel.value, 'max_length')?.value;
+      channels.push({ id: keyOf(channel)!, type, maxLength: isScalar(max) && typeof max.value === 'number' ? max.value : undefined });
+    }
+    const words = getPair(bot, 'words')?.value;
+    const checks = new Map<string, string>();
+    for (const check of pairsOf(getPair(bot, 'checks')?.value)) {
+      const level = stringOf(check.value);
+      if (level) checks.set(keyOf(check)!, level);
+    }
+    const nlu = getPair(bot, 'nlu')?.value;
+    const numberOf = (node: unknown) => (isScalar(node) && typeof node.value === 'number' ? node.value : undefined);
     this.manifest = {
+      minExamples: numberOf(getPair(nlu, 'min_examples')?.value),
+      confusableSimilarity: numberOf(getPair(nlu, 'confusable_similarity')?.value),
       name: stringOf(getPair(bot, 'name')?.value),
       locales,
       defaultLocale: stringOf(defaultLocale) ?? locales[0],
+      start: stringOf(start),
+      fallback: stringOf(fallback),
+      channels,
+      words: isSeq(words) ? words.items.map(stringOf).filter((w) => w !== undefined) : [],
+      checks,
       span: spanOf(section.key as YamlNode)!,
     };
   }
@@ -254,12 +309,18 @@ class ModelBuilder {
   buildIntent(pair: Pair): void {
     const id = keyOf(pair)!;
     this.define('intent', id, pair);
-    const info: IntentInfo = { description: stringOf(getPair(pair.value, 'description')?.value), examples: new Map() };
+    const info: IntentInfo = {
+      description: stringOf(getPair(pair.value, 'description')?.value),
+      span: spanOf(pair.key as YamlNode)!,
+      examples: new Map(),
+      localeSpans: new Map(),
+    };
     this.intents.set(id, info);
     for (const localePair of pairsOf(getPair(pair.value, 'examples')?.value)) {
       this.refer('locale', localePair.key);
       const list: { text: string; span: Span }[] = [];
       info.examples.set(keyOf(localePair)!, list);
+      info.localeSpans.set(keyOf(localePair)!, spanOf(localePair.key as YamlNode)!);
       if (!isSeq(localePair.value)) continue;
       for (const item of localePair.value.items) {
         if (!isScalar(item)) continue;
@@ -286,11 +347,14 @@ class ModelBuilder {
   buildEntity(pair: Pair): void {
     const id = keyOf(pair)!;
     this.define('entity', id, pair);
+    const values: string[] = [];
     for (const valuePair of pairsOf(getPair(pair.value, 'values')?.value)) {
+      values.push(keyOf(valuePair)!);
       this.define('value', `${id}:${keyOf(valuePair)}`, valuePair);
       for (const localePair of pairsOf(valuePair.value)) this.refer('locale', localePair.key);
     }
     const pattern = getPair(pair.value, 'pattern')?.value;
+    this.entities.set(id, { values, hasPattern: stringOf(pattern) !== undefined });
     const source = stringOf(pattern);
     if (source !== undefined) {
       try {
@@ -306,9 +370,13 @@ class ModelBuilder {
     const flowId = keyOf(pair)!;
     this.define('flow', flowId, pair);
     const flow = pair.value;
-    this.refer('node', getPair(flow, 'start')?.value);
-    this.refer('node', getPair(flow, 'fallback')?.value);
-    this.intentMoves(getPair(flow, 'on')?.value);
+    const start = getPair(flow, 'start')?.value;
+    this.refer('node', start);
+    const fallback = getPair(flow, 'fallback')?.value;
+    this.refer('node', fallback);
+    const intents = this.intentMoves(getPair(flow, 'on')?.value);
+    const first = pairsOf(getPair(flow, 'nodes')?.value)[0];
+    this.flows.set(flowId, { start: stringOf(start) ?? (first ? keyOf(first) : undefined), fallback: stringOf(fallback), intents });
     for (const nodePair of pairsOf(getPair(flow, 'nodes')?.value)) this.buildNode(nodePair, flowId);
   }
 
@@ -317,18 +385,24 @@ class ModelBuilder {
     this.define('node', id, pair, flow);
     const node = pair.value;
     const get = (key: string) => getPair(node, key)?.value;
+    const quickReplies = get('quick_replies');
+    const on = get('on');
     const info: NodeInfo = {
       flow,
+      span: spanOf(pair.key as YamlNode)!,
       description: stringOf(get('description')),
       texts: [],
       moves: [],
+      branch: [],
+      waits: get('ask') !== undefined || (isSeq(quickReplies) && quickReplies.items.length > 0) || (isMap(on) && on.items.length > 0),
+      hasPrompt: getPair(node, 'prompt') !== undefined,
       end: isScalar(get('end')) && (get('end') as Scalar).value === true,
       handoff: false,
     };
     this.nodes.set(id, info);
-    info.texts.push(...this.message(get('say')), ...this.message(get('prompt')));
-    this.message(get('voice'));
-    this.message(get('retry'));
+    info.texts.push(...this.messageAt(node, 'say', 'say'), ...this.messageAt(node, 'prompt', 'prompt'));
+    this.messageAt(node, 'voice', 'voice');
+    this.messageAt(node, 'retry', 'retry');
     const response = get('response');
     this.refer('response', response);
     info.response = stringOf(response);
@@ -340,33 +414,37 @@ class ModelBuilder {
       this.refer('slot', setPair.key);
       if (isScalar(setPair.value)) this.placeholders(setPair.value);
     }
-    this.quickReplies(get('quick_replies'), info.moves);
-    this.intentMoves(get('on'), info.moves);
+    this.quickReplies(quickReplies, info.moves);
+    this.intentMoves(on, info.moves);
     const branch = get('branch');
+    info.branchSpan = spanOf(getPair(node, 'branch')?.key as YamlNode);
     if (isSeq(branch)) {
       for (const item of branch.items) {
-        const condition = this.condition(getPair(item, 'if')?.value);
+        const ifPair = getPair(item, 'if');
+        const condition = this.condition(ifPair?.value);
+        info.branch.push({ condition, conditionSpan: spanOf(ifPair?.value as YamlNode), itemSpan: spanOf(item as YamlNode)! });
         const via = condition ?? 'else';
         const goto = getPair(item, 'goto')?.value;
         this.refer('node', goto);
         const flowRef = getPair(item, 'flow')?.value;
         this.refer('flow', flowRef);
-        if (stringOf(goto)) info.moves.push({ via, kind: 'node', id: stringOf(goto)! });
-        if (stringOf(flowRef)) info.moves.push({ via, kind: 'flow', id: stringOf(flowRef)! });
+        if (stringOf(goto)) info.moves.push({ via, kind: 'node', id: stringOf(goto)!, auto: true });
+        if (stringOf(flowRef)) info.moves.push({ via, kind: 'flow', id: stringOf(flowRef)!, auto: true });
       }
     }
     const goto = get('goto');
     this.refer('node', goto);
-    if (stringOf(goto)) info.moves.push({ via: 'next', kind: 'node', id: stringOf(goto)! });
+    if (stringOf(goto)) info.moves.push({ via: 'next', kind: 'node', id: stringOf(goto)!, auto: true });
     const flowRef = get('flow');
     this.refer('flow', flowRef);
-    if (stringOf(flowRef)) info.moves.push({ via: 'next', kind: 'flow', id: stringOf(flowRef)! });
+    if (stringOf(flowRef)) info.moves.push({ via: 'next', kind: 'flow', id: stringOf(flowRef)!, auto: true });
     const handoff = get('handoff');
     info.handoff = isMap(handoff) || (isScalar(handoff) && handoff.value === true);
-    if (isMap(handoff)) this.message(getPair(handoff, 'message')?.value);
+    if (isMap(handoff)) this.messageAt(handoff, 'message', 'handoff');
     const fallback = get('fallback');
     this.refer('node', fallback);
-    if (stringOf(fallback)) info.moves.push({ via: 'not understood', kind: 'node', id: stringOf(fallback)! });
+    info.fallback = stringOf(fallback);
+    if (info.fallback) info.moves.push({ via: 'not understood', kind: 'node', id: info.fallback, auto: false });
   }
 }
 
@@ -401,8 +479,29 @@ export function buildModel(uri: string, version: number, text: string, parsed: P
     intents: builder.intents,
     nodes: builder.nodes,
     slots: builder.slots,
+    flows: builder.flows,
+    responses: builder.responses,
+    entities: builder.entities,
+    messages: builder.messages,
+    conditions: builder.conditions,
     descriptions: builder.descriptions,
+    suppressions: findSuppressions(text),
   };
+}
+
+/** `# botmaster-ignore code another-code` silences those codes on the next line (all codes when none is named). */
+const SUPPRESSION = /#\s*botmaster-ignore\b([^\n]*)/g;
+
+function findSuppressions(text: string): Map<number, Set<string>> {
+  const result = new Map<number, Set<string>>();
+  if (!text.includes('botmaster-ignore')) return result;
+  for (const m of text.matchAll(SUPPRESSION)) {
+    let line = 0;
+    for (let i = text.indexOf('\n'); i !== -1 && i < m.index!; i = text.indexOf('\n', i + 1)) line++;
+    const codes = m[1].split(/[\s,]+/).filter(Boolean);
+    result.set(line + 1, new Set(codes.length ? codes : ['*']));
+  }
+  return result;
 }
 
 export type { YAMLMap };

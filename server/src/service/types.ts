@@ -51,19 +51,57 @@ export interface TextItem {
 
 export interface IntentInfo {
   description?: string;
+  /** The intent's id. */
+  span: Span;
   /** Training examples per locale. */
   examples: Map<string, { text: string; span: Span }[]>;
+  /** The locale keys under `examples`. */
+  localeSpans: Map<string, Span>;
+}
+
+/** Where a message appears: the setting that holds it. */
+export type MessageRole = 'say' | 'prompt' | 'retry' | 'voice' | 'label' | 'text' | 'handoff';
+
+/** A user-visible message: one setting (`say`, `prompt`...) with its texts per locale. */
+export interface MessageInfo {
+  role: MessageRole;
+  /** The key of the setting (`say`), where "missing translation" is reported. */
+  keySpan: Span;
+  /** The whole value. */
+  span: Span;
+  /** Texts written for a locale; texts written without one are under `undefined`. */
+  texts: TextItem[];
+  /** The locale keys present, with their spans, when the message is a map of locales. */
+  locales: Map<string, Span>;
+  /** Where the value ends, for inserting a missing translation (the end of the map's last entry). */
+  isMap: boolean;
+}
+
+export interface BranchItem {
+  /** The condition's source text, undefined for the else case. */
+  condition?: string;
+  conditionSpan?: Span;
+  itemSpan: Span;
 }
 
 export interface NodeInfo {
   flow: string;
+  /** The node's id, where node problems are reported. */
+  span: Span;
+  /** The node waits for the user: it asks, offers quick replies or moves on intents. */
+  waits: boolean;
+  fallback?: string;
+  hasPrompt: boolean;
+  branch: BranchItem[];
+  /** The `branch` key, when the node has one. */
+  branchSpan?: Span;
   description?: string;
   /** What the node says (say, prompt or response), per locale, first variant. */
   texts: TextItem[];
   response?: string;
   ask?: string;
-  /** Where the node leads: a label (the intent, condition or button) and the target. */
-  moves: { via: string; kind: 'node' | 'flow'; id: string }[];
+  /** Where the node leads: a label (the intent, condition or button) and the target; `auto` when no user input is needed. */
+  moves: { via: string; kind: 'node' | 'flow'; id: string; auto: boolean }[];
   end: boolean;
   handoff: boolean;
 }
@@ -78,6 +116,17 @@ export interface ManifestInfo {
   name?: string;
   locales: string[];
   defaultLocale?: string;
+  start?: string;
+  fallback?: string;
+  channels: { id: string; type: 'chat' | 'voice'; maxLength?: number }[];
+  /** The bot's own words, accepted by the spelling check. */
+  words: string[];
+  /** Severity overrides per diagnostic code. */
+  checks: Map<string, string>;
+  /** The fewest training examples an intent should have per locale (`nlu.min_examples`). */
+  minExamples?: number;
+  /** How similar two examples of different intents may be before they are reported (`nlu.confusable_similarity`). */
+  confusableSimilarity?: number;
   /** The span of the `bot` key. */
   span: Span;
 }
@@ -110,5 +159,30 @@ export interface FileModel {
   intents: Map<string, IntentInfo>;
   nodes: Map<string, NodeInfo>;
   slots: Map<string, SlotInfo>;
+  flows: Map<string, FlowInfo>;
+  responses: Map<string, ResponseInfo>;
+  entities: Map<string, EntityInfo>;
+  messages: MessageInfo[];
+  /** Every condition (`if`, `validate`) with where its text starts in the file when that can be known exactly. */
+  conditions: { text: string; span: Span; contentStart?: number }[];
   descriptions: Map<string, string>;
+  /** Lines (0-based) after a `# botmaster-ignore code...` comment, with the codes silenced there. */
+  suppressions: Map<number, Set<string>>;
+}
+
+export interface FlowInfo {
+  start?: string;
+  fallback?: string;
+  /** Intents of the flow's `on`. */
+  intents: string[];
+}
+
+export interface ResponseInfo {
+  texts: TextItem[];
+  hasQuickReplies: boolean;
+}
+
+export interface EntityInfo {
+  values: string[];
+  hasPattern: boolean;
 }

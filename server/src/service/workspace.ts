@@ -22,6 +22,8 @@ export function folderOf(uri: string): string {
 
 /** The index of one bot. */
 export class Bot {
+  /** Goes up with every change to one of the bot's files: cached analyses of an older version are stale. */
+  version = 0;
   readonly files = new Set<string>();
   readonly manifests = new Set<string>();
   readonly definitions = new Map<string, Definition[]>();
@@ -31,6 +33,7 @@ export class Bot {
   constructor(readonly root: string) {}
 
   add(model: FileModel): void {
+    this.version++;
     this.files.add(model.uri);
     if (model.manifest) this.manifests.add(model.uri);
     for (const def of model.definitions) {
@@ -53,6 +56,7 @@ export class Bot {
   }
 
   remove(model: FileModel): void {
+    this.version++;
     this.files.delete(model.uri);
     this.manifests.delete(model.uri);
     for (const def of model.definitions) {

@@ -1,0 +1,125 @@
+/**
+ * What can be said about a condition without running it: whether it can ever be true (contradictory tests on the same
+ * slot), and the slot/value pairs it compares (for the type checks).
+ */
+import type { Expr, Literal } from '../conditions';
+
+interface SlotFacts {
+  equals?: Literal;
+  notEquals: Literal[];
+  min?: { value: number; inclusive: boolean };
+  max?: { value: number; inclusive: boolean };
+  set?: boolean;
+}
+
+/** Why the condition can never be true, or undefined when it may be. Only `and` chains of simple tests are judged. */
+export function neverTrue(expr: Expr): string | undefined {
+  if (expr.type === 'logical' && expr.op === 'or') {
+    const left = neverTrue(expr.left);
+    const right = left && neverTrue(expr.right);
+    return left && right ? `${left}, and ${right}` : undefined;
+  }
+  const facts = new Map<string, SlotFacts>();
+  const tests: Expr[] = [];
+  const flatten = (e: Expr): void => {
+    if (e.type === 'logical' && e.op === 'and') {
+      flatten(e.left);
+      flatten(e.right);
+    } else tests.push(e);
+  };
+  flatten(expr);
+  for (const test of tests) {
+    const reason = addFact(facts, test);
+    if (reason) return reason;
+  }
+  return undefined;
+}
+
+function factsOf(facts: Map<string, SlotFacts>, slot: string): SlotFacts {
+  let f = facts.get(slot);
+  if (!f) facts.set(slot, (f = { notEquals: [] }));
+  return f;
+}
+
+const show = (v: Literal) => (typeof v === 'string' ? `"${v}"` : String(v));
+
+function addFact(facts: Map<string, SlotFacts>, test: Expr): string | undefined {
+  if (test.type === 'isSet' && test.operand.type === 'slot') {
+    const f = factsOf(facts, test.operand.name);
+    const set = !test.negated;
+    if (f.set !== undefined && f.set !== set) return `\`${test.operand.name}\` cannot be set and not set at once`;
+    if (!set && (f.equals !== undefined || f.min || f.max)) return `\`${test.operand.name}\` is compared with a value and must not be set`;
+    f.set = set;
+    return undefined;
+  }
+  if (test.type !== 'compare') return undefined;
+  let { left, right, op } = test;
+  if (left.type === 'literal' && right.type === 'slot') {
+    [left, right] = [right, left];
+    op = ({ '<': '>', '<=': '>=', '>': '<', '>=': '<=' } as Record<string, typeof op>)[op] ?? op;
+  }
+  if (left.type !== 'slot' || right.type !== 'literal') return undefined;
+  const slot = left.name;
+  const value = right.value;
+  const f = factsOf(facts, slot);
+  if (f.set === false) return `\`${slot}\` must not be set, so it cannot be compared with ${show(value)}`;
+  const fits = (v: Literal): boolean => {
+    if (typeof v !== 'number') return true;
+    if (f.min && (v < f.min.value || (v === f.min.value && !f.min.inclusive))) return false;
+    if (f.max && (v > f.max.value || (v === f.max.value && !f.max.inclusive))) return false;
+    return true;
+  };
+  switch (op) {
+    case '==':
+      if (f.equals !== undefined && f.equals !== value) return `\`${slot}\` cannot equal both ${show(f.equals)} and ${show(value)}`;
+      if (f.notEquals.includes(value)) return `\`${slot}\` is both equal and not equal to ${show(value)}`;
+      if (!fits(value)) return `\`${slot}\` == ${show(value)} is outside the range the other tests allow`;
+      f.equals = value;
+      return undefined;
+    case '!=':
+      if (f.equals === value) return `\`${slot}\` is both equal and not equal to ${show(value)}`;
+      f.notEquals.push(value);
+      return undefined;
+    default: {
+      if (typeof value !== 'number') return undefined;
+      const inclusive = op === '<=' || op === '>=';
+      if (op === '>' || op === '>=') {
+        if (!f.min || value > f.min.value || (value === f.min.value && !inclusive)) f.min = { value, inclusive };
+      } else if (!f.max || value < f.max.value || (value === f.max.value && !inclusive)) f.max = { value, inclusive };
+      if (f.min && f.max && (f.min.value > f.max.value || (f.min.value === f.max.value && !(f.min.inclusive && f.max.inclusive)))) {
+        return `no number is ${f.min.inclusive ? 'at least' : 'more than'} ${f.min.value} and ${f.max.inclusive ? 'at most' : 'less than'} ${f.max.value}`;
+      }
+      if (f.equals !== undefined && !fits(f.equals)) return `\`${slot}\` == ${show(f.equals)} is outside the range the other tests allow`;
+      return undefined;
+    }
+  }
+}
+
+/** Every comparison of a slot with literal values in a condition: `slot == "x"`, `slot in ["a", "b"]`, `slot > 3`. */
+export function comparisons(expr: Expr): { slot: string; values: { value: Literal; start: number; end: number }[]; op: string }[] {
+  const found: ReturnType<typeof comparisons> = [];
+  const walk = (e: Expr): void => {
+    switch (e.type) {
+      case 'logical':
+        walk(e.left);
+        walk(e.right);
+        break;
+      case 'not':
+        walk(e.operand);
+        break;
+      case 'compare': {
+        const [slot, literal] = e.left.type === 'slot' ? [e.left, e.right] : [e.right, e.left];
+        if (slot.type === 'slot' && literal.type === 'literal') found.push({ slot: slot.name, op: e.op, values: [{ value: literal.value, start: literal.start, end: literal.end }] });
+        break;
+      }
+      case 'in':
+        if (e.left.type === 'slot' && e.right.type === 'list') {
+          const values = e.right.items.filter((i) => i.type === 'literal').map((i) => ({ value: (i as { value: Literal }).value, start: i.start, end: i.end }));
+          found.push({ slot: e.left.name, op: 'in', values });
+        }
+        break;
+    }
+  };
+  walk(expr);
+  return found;
+}

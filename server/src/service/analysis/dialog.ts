@@ -1,0 +1,153 @@
+/** Checks of the dialog tree: dead ends, waiting without a fallback, loops that never wait, asks without a prompt, branches. */
+import { parseCondition } from '../conditions';
+import type { FileModel, NodeInfo } from '../types';
+import { neverTrue } from './conditionFacts';
+import type { BotContext, Report } from './context';
+
+/** A node waits when it asks, offers quick replies (its own or its response's) or moves on intents. */
+export function waits(context: BotContext, node: NodeInfo): boolean {
+  if (node.waits) return true;
+  if (!node.response) return false;
+  for (const def of context.bot.lookup('response', node.response)) {
+    if (context.workspace.get(def.uri)?.responses.get(node.response)?.hasQuickReplies) return true;
+  }
+  return false;
+}
+
+export function checkDialog(context: BotContext, report: Report): void {
+  const manifestFallback = context.manifest?.fallback;
+  const flowFallback = new Map<string, string | undefined>();
+  for (const model of context.models) for (const [id, flow] of model.flows) flowFallback.set(id, flow.fallback);
+  for (const model of context.models) {
+    for (const [id, node] of model.nodes) {
+      const nodeWaits = waits(context, node);
+      const goesOn = node.moves.some((m) => m.auto);
+      if (!nodeWaits && !goesOn && !node.end && !node.handoff) {
+        report.add(model.uri, {
+          code: 'dead-end',
+          message: `\`${id}\` is a dead end: it does not wait for the user, go on (\`goto\`, \`flow\`, \`branch\`), end or hand off. The conversation would stop here.`,
+          span: node.span,
+        });
+      }
+      if (nodeWaits && !node.fallback && !flowFallback.get(node.flow) && !manifestFallback) {
+        report.add(model.uri, {
+          code: 'no-fallback',
+          message: `\`${id}\` waits for the user but has no fallback in reach: add \`fallback\` to the node, its flow or the manifest, for when the bot does not understand.`,
+          span: node.span,
+        });
+      }
+      if (node.ask && !node.hasPrompt) {
+        report.add(model.uri, {
+          code: 'ask-without-prompt',
+          message: `\`${id}\` asks for \`${node.ask}\` without a \`prompt\`: the user is not told what to answer.`,
+          span: node.span,
+        });
+      }
+      checkBranch(context, model, id, node, report);
+    }
+  }
+  checkLoops(context, report);
+}
+
+function checkBranch(context: BotContext, model: FileModel, id: string, node: NodeInfo, report: Report): void {
+  if (node.branch.length === 0) return;
+  const elseIndex = node.branch.findIndex((b) => b.condition === undefined);
+  if (elseIndex === -1 && !node.moves.some((m) => m.via === 'next')) {
+    report.add(model.uri, {
+      code: 'branch-no-else',
+      message: `The branch of \`${id}\` has no else case: when no condition holds, the conversation stops here. Add a last item with only \`goto\`.`,
+      span: node.branchSpan ?? node.span,
+    });
+  }
+  const seen = new Map<string, number>();
+  node.branch.forEach((item, index) => {
+    if (elseIndex !== -1 && index > elseIndex) {
+      report.add(model.uri, { code: 'branch-never-true', message: 'This case comes after the else case, so it is never taken.', span: item.itemSpan });
+      return;
+    }
+    if (item.condition === undefined || !item.conditionSpan) return;
+    const normalized = item.condition.replace(/\s+/g, ' ').trim();
+    const earlier = seen.get(normalized);
+    if (earlier !== undefined) {
+      report.add(model.uri, { code: 'branch-never-true', message: `This condition is the same as case ${earlier + 1}'s, so this case is never taken.`, span: item.conditionSpan });
+      return;
+    }
+    seen.set(normalized, index);
+    const parsed = parseCondition(item.condition);
+    const reason = parsed.expr && neverTrue(parsed.expr);
+    if (reason) report.add(model.uri, { code: 'branch-never-true', message: `This condition can never be true: ${reason}.`, span: item.conditionSpan });
+  });
+}
+
+/** Cycles of nodes that go on by themselves (goto, flow, branch) without ever waiting, ending or handing off. */
+function checkLoops(context: BotContext, report: Report): void {
+  const nodes = context.nodes();
+  const flowStart = new Map<string, string | undefined>();
+  for (const model of context.models) for (const [id, flow] of model.flows) flowStart.set(id, flow.start);
+  const next = (id: string): string[] => {
+    const entry = nodes.get(id);
+    if (!entry || waits(context, entry.node) || entry.node.end || entry.node.handoff) return [];
+    return entry.node.moves.filter((m) => m.auto).map((m) => (m.kind === 'flow' ? flowStart.get(m.id) : m.id)).filter((t): t is string => !!t && nodes.has(t));
+  };
+  for (const cycle of stronglyConnected([...nodes.keys()], next)) {
+    const loops = cycle.length > 1 || next(cycle[0]).includes(cycle[0]);
+    if (!loops) continue;
+    const path = cycle.length > 6 ? [...cycle.slice(0, 6), '…'] : [...cycle, cycle[0]];
+    for (const id of cycle) {
+      const { node, model } = nodes.get(id)!;
+      report.add(model.uri, {
+        code: 'endless-loop',
+        message: `\`${id}\` is in a loop that never waits for the user (${path.map((n) => `\`${n}\``).join(' → ')}): the bot could talk forever.`,
+        span: node.span,
+      });
+    }
+  }
+}
+
+/** Tarjan's algorithm, iterative (big bots have deep chains): the strongly connected components. */
+export function stronglyConnected(ids: string[], next: (id: string) => string[]): string[][] {
+  const index = new Map<string, number>();
+  const low = new Map<string, number>();
+  const onStack = new Set<string>();
+  const stack: string[] = [];
+  const components: string[][] = [];
+  let counter = 0;
+  for (const root of ids) {
+    if (index.has(root)) continue;
+    const work: { id: string; edges: string[]; i: number }[] = [{ id: root, edges: next(root), i: 0 }];
+    index.set(root, counter);
+    low.set(root, counter++);
+    stack.push(root);
+    onStack.add(root);
+    while (work.length > 0) {
+      const frame = work[work.length - 1];
+      if (frame.i < frame.edges.length) {
+        const to = frame.edges[frame.i++];
+        if (!index.has(to)) {
+          index.set(to, counter);
+          low.set(to, counter++);
+          stack.push(to);
+          onStack.add(to);
+          work.push({ id: to, edges: next(to), i: 0 });
+        } else if (onStack.has(to)) low.set(frame.id, Math.min(low.get(frame.id)!, index.get(to)!));
+        continue;
+      }
+      work.pop();
+      if (work.length > 0) {
+        const parent = work[work.length - 1].id;
+        low.set(parent, Math.min(low.get(parent)!, low.get(frame.id)!));
+      }
+      if (low.get(frame.id) === index.get(frame.id)) {
+        const component: string[] = [];
+        let member: string;
+        do {
+          member = stack.pop()!;
+          onStack.delete(member);
+          component.push(member);
+        } while (member !== frame.id);
+        components.push(component.reverse());
+      }
+    }
+  }
+  return components;
+}

@@ -1,0 +1,342 @@
+import * as assert from 'node:assert/strict';
+import { analyzeBot } from '../../server/src/service/analysis';
+import { findConfusables, jaccard, signatureOf, trigramHashes } from '../../server/src/service/analysis/confusables';
+import type { Example } from '../../server/src/service/analysis/confusables';
+import { luhn, validIban, findPersonalData } from '../../server/src/service/analysis/privacy';
+import { checkSsml } from '../../server/src/service/analysis/wording';
+import { fixture, problems } from '../fixture';
+
+const MANIFEST = `
+//- /bot/bot.bot.yaml
+bot:
+  name: Shop
+  locales: [en, fr]
+  start: start
+  fallback: start
+flows:
+  main:
+    nodes:
+      start:
+        say: { en: Hi, fr: Salut }
+        on: { greet: start }
+intents:
+  greet:
+    examples:
+      en: [hi, hello, hey, good morning, good evening]
+      fr: [salut, bonjour, coucou, bonsoir, hello toi]
+slots:
+  age: { type: number }
+  product: { entity: product }
+entities:
+  product:
+    values: { phone: {}, laptop: {} }
+`;
+
+function codesIn(source: string, path: string, codes: string[]): string[] {
+  const f = fixture(MANIFEST + source);
+  return problems(f.service, f.uris[path], codes);
+}
+
+describe('bot-wide checks', () => {
+  it('finds dead ends, waits without fallback, endless loops, asks without prompt', () => {
+    const file = `
+//- /bot/flows.bot.yaml
+flows:
+  f:
+    nodes:
+      stuck: { say: { en: a, fr: a } }
+      ping: { say: { en: a, fr: a }, goto: pong }
+      pong: { say: { en: a, fr: a }, goto: ping }
+      asks: { ask: age, goto: start }
+      fine: { say: { en: a, fr: a }, end: true }
+      waits: { say: { en: a, fr: a }, ask: age, prompt: { en: Age?, fr: Âge ? }, goto: start }
+`;
+    assert.deepEqual(codesIn(file, '/bot/flows.bot.yaml', ['dead-end', 'endless-loop', 'ask-without-prompt', 'no-fallback']), [
+      '4:7 dead-end',
+      '7:7 ask-without-prompt',
+      '5:7 endless-loop',
+      '6:7 endless-loop',
+    ]);
+    const noFallback = fixture(`
+//- /b/bot.bot.yaml
+bot: { name: B, locales: [en], start: menu }
+flows:
+  f:
+    nodes:
+      menu: { say: Hi, on: { greet: menu } }
+      other: { say: Hi, on: { greet: menu }, fallback: menu }
+intents: { greet: { examples: { en: [hi, hello, hey, yo, hiya] } } }
+`);
+    assert.deepEqual(problems(noFallback.service, noFallback.uris['/b/bot.bot.yaml'], ['no-fallback']), ['5:7 no-fallback']);
+  });
+
+  it('judges branches: no else, contradictions, repeated conditions, cases after the else', () => {
+    const file = `
+//- /bot/flows.bot.yaml
+flows:
+  f:
+    nodes:
+      no_else:
+        branch:
+          - if: age > 3
+            goto: start
+      never:
+        branch:
+          - if: age > 65 and age < 18
+            goto: start
+          - if: age == 3 and age == 4
+            goto: start
+          - if: age >= 18
+            goto: start
+          - if: age >= 18
+            goto: start
+          - goto: start
+          - if: age == 1
+            goto: start
+      fine:
+        branch:
+          - if: age > 18 and age < 65 or age is not set
+            goto: start
+          - goto: start
+`;
+    const f = fixture(MANIFEST + file);
+    const got = f.service.getDiagnostics(f.uris['/bot/flows.bot.yaml']).filter((d) => ['branch-no-else', 'branch-never-true'].includes(String(d.code)));
+    assert.deepEqual(
+      got.map((d) => `${d.range.start.line + 1} ${d.code}: ${d.message}`),
+      [
+        '5 branch-no-else: The branch of `no_else` has no else case: when no condition holds, the conversation stops here. Add a last item with only `goto`.',
+        '10 branch-never-true: This condition can never be true: no number is more than 65 and less than 18.',
+        '12 branch-never-true: This condition can never be true: `age` cannot equal both 3 and 4.',
+        '16 branch-never-true: This condition is the same as case 3\'s, so this case is never taken.',
+        '19 branch-never-true: This case comes after the else case, so it is never taken.',
+      ],
+    );
+  });
+
+  it('checks the kinds and values compared in conditions', () => {
+    const file = `
+//- /bot/flows.bot.yaml
+flows:
+  f:
+    nodes:
+      n:
+        branch:
+          - if: age == "18"
+            goto: start
+          - if: product == "fone" or product in ["laptop", "tablet"]
+            goto: start
+          - if: age > 17 and product == "phone"
+            goto: start
+          - goto: start
+`;
+    const f = fixture(MANIFEST + file);
+    const got = f.service.getDiagnostics(f.uris['/bot/flows.bot.yaml']).filter((d) => String(d.code).startsWith('condition-'));
+    assert.deepEqual(
+      got.map((d) => `${d.range.start.line + 1}:${d.range.start.character + 1}-${d.range.end.character + 1} ${d.code}`),
+      ['6:24-28 condition-type', '8:28-34 condition-value', '8:60-68 condition-value'],
+    );
+    assert.match(String(got[1].message), /Did you mean "phone"\?/);
+  });
+
+  it('finds missing translations and examples, and translations with other placeholders', () => {
+    const file = `
+//- /bot/flows.bot.yaml
+slots: { name: { type: text } }
+flows:
+  f:
+    nodes:
+      a: { say: { en: "Hi {name}", fr: "Salut" }, end: true }
+      b: { say: Only in the default language, end: true }
+      c:
+        say: { en: "Bye {name}", fr: "Au revoir {name}" }
+        end: true
+intents:
+  english: { examples: { en: [a b c, d e f, g h i, j k l, m n o] } }
+`;
+    const f = fixture(MANIFEST + file);
+    const got = f.service.getDiagnostics(f.uris['/bot/flows.bot.yaml']).filter((d) => ['missing-translation', 'missing-examples', 'placeholder-mismatch'].includes(String(d.code)));
+    assert.deepEqual(
+      got.map((d) => `${d.range.start.line + 1} ${d.code}: ${d.message}`),
+      [
+        '5 placeholder-mismatch: The French (`fr`) text lacks `{name}`, unlike the English (`en`) text.',
+        '6 missing-translation: `say` has no French (`fr`) text; it is written in English (`en`).',
+        '11 missing-examples: The intent `english` has no training examples in French (`fr`): the bot will not understand it in that language.',
+      ],
+    );
+  });
+
+  it('finds duplicate examples within and across intents, on every place, whatever the file order', () => {
+    const file = `
+//- /bot/a.bot.yaml
+intents:
+  one:
+    examples:
+      en: [Where is my Parcel?, where is my parcel, track it, find it, locate it]
+      fr: [où est mon colis, ou est mon colis !, suivre, trouver, localiser]
+//- /bot/b.bot.yaml
+intents:
+  two:
+    examples:
+      en: [WHERE is my parcel, a, b, c, d]
+`;
+    const f = fixture(MANIFEST + file);
+    assert.deepEqual(problems(f.service, f.uris['/bot/a.bot.yaml'], ['duplicate-example']), ['4:12 duplicate-example', '4:33 duplicate-example', '5:30 duplicate-example']);
+    assert.deepEqual(problems(f.service, f.uris['/bot/b.bot.yaml'], ['duplicate-example']), ['4:12 duplicate-example']);
+  });
+
+  it('reports too few examples (with the manifest setting) and unused intents, slots, responses, entities', () => {
+    const file = `
+//- /bot/x.bot.yaml
+intents:
+  lonely: { examples: { en: [a, b], fr: [c, d, e, f, g] } }
+slots: { unused_slot: {} }
+responses: { unused_response: { text: { en: x, fr: y } } }
+entities: { unused_entity: { pattern: "x" } }
+`;
+    assert.deepEqual(codesIn(file, '/bot/x.bot.yaml', ['few-examples', 'unused-intent', 'unused-slot', 'unused-response', 'unused-entity']), [
+      '2:3 unused-intent',
+      '2:25 few-examples',
+      '3:10 unused-slot',
+      '4:14 unused-response',
+      '5:13 unused-entity',
+    ]);
+    const relaxed = fixture(MANIFEST.replace('  fallback: start', '  fallback: start\n  nlu: { min_examples: 2 }') + file);
+    assert.deepEqual(problems(relaxed.service, relaxed.uris['/bot/x.bot.yaml'], ['few-examples']), []);
+  });
+
+  it('checks message length per channel, SSML and voice length', () => {
+    const f = fixture(`
+//- /v/bot.bot.yaml
+bot:
+  name: V
+  locales: [en]
+  start: a
+  fallback: a
+  channels: { web: { type: chat, max_length: 20 }, phone: { type: voice } }
+flows:
+  f:
+    nodes:
+      a:
+        say: This message is longer than twenty characters
+        voice: "<speak><emphasis>Hi</speak>"
+        end: true
+      b:
+        say: ok
+        voice: "${'Long sentence to say. '.repeat(25)}"
+        end: true
+`);
+    assert.deepEqual(problems(f.service, f.uris['/v/bot.bot.yaml'], ['message-too-long', 'ssml-invalid', 'voice-too-long']), ['11:14 message-too-long', '12:16 ssml-invalid', '16:16 voice-too-long']);
+    assert.equal(checkSsml('<speak>Hello <break time="300ms"/> there &amp; <say-as interpret-as="digits">12</say-as></speak>'), undefined);
+    assert.equal(checkSsml('<speak><whisper>x</whisper></speak>')?.code, 'ssml-unsupported');
+    assert.equal(checkSsml('<speak>Fish & chips</speak>')?.code, 'ssml-invalid');
+    assert.equal(checkSsml('<speak><p>a</s></p></speak>')?.code, 'ssml-invalid');
+  });
+
+  it('finds personal data, with check digits for cards and IBANs', () => {
+    assert.ok(luhn('4111111111111111'));
+    assert.ok(!luhn('4111111111111112'));
+    assert.ok(validIban('FR76 3000 6000 0112 3456 7890 189'));
+    assert.ok(!validIban('FR76 3000 6000 0112 3456 7890 188'));
+    const kinds = (text: string) => findPersonalData(text).map((h) => h.what);
+    assert.deepEqual(kinds('mail me at jane.doe@gmail.com'), ['an email address']);
+    assert.deepEqual(kinds('write to someone@example.com'), []);
+    assert.deepEqual(kinds('my card is 4111 1111 1111 1111'), ['a payment card number']);
+    assert.deepEqual(kinds('order 4111 1111 1111 1112'), []);
+    assert.deepEqual(kinds('iban FR76 3000 6000 0112 3456 7890 189 thanks'), ['an IBAN']);
+    assert.deepEqual(kinds('call +33 6 12 34 56 78'), ['a phone number']);
+    assert.deepEqual(kinds('call 06 12 34 56 78'), ['a phone number']);
+    assert.deepEqual(kinds('order number 12345'), []);
+  });
+
+  it('finds confusable pairs like comparing every pair does: exact similarities, nearly all of them', () => {
+    let seed = 7;
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    const words = ['cancel', 'my', 'order', 'orders', 'the', 'please', 'refund', 'track', 'parcel', 'where', 'is', 'now'];
+    const texts = Array.from({ length: 600 }, () => Array.from({ length: 3 + Math.floor(random() * 4) }, () => words[Math.floor(random() * words.length)]).join(' '));
+    const examples: Example[] = texts.map((text, i) => {
+      const tokens = trigramHashes(text);
+      return { uri: 'u', intent: `i${i % 7}`, span: { start: i, end: i }, text, normalized: text, tokens, signature: signatureOf(tokens) };
+    });
+    for (const threshold of [0.7, 0.85]) {
+      const fast = findConfusables(examples, threshold);
+      let brute = 0;
+      for (const x of examples) {
+        const similarities = examples
+          .filter((y) => y.intent !== x.intent && y.normalized !== x.normalized && x.tokens.length >= 3 && y.tokens.length >= 3)
+          .map((y) => jaccard(x.tokens, y.tokens))
+          .filter((s) => s >= threshold);
+        const found = fast.get(x);
+        if (similarities.length === 0) {
+          assert.equal(found, undefined, `no false match for "${x.text}"`);
+          continue;
+        }
+        brute++;
+        if (found) {
+          assert.ok(found.similarity >= threshold && found.similarity <= Math.max(...similarities));
+          assert.equal(found.similarity, jaccard(x.tokens, found.other.tokens));
+        }
+      }
+      assert.ok(brute > 20, 'the data has confusable pairs');
+      // A pair at the threshold is a candidate with probability 0.84 (0.7) or 0.997 (0.85); an example usually has several.
+      assert.ok(fast.size / brute >= (threshold < 0.8 ? 0.85 : 0.97), `recall ${fast.size}/${brute} at ${threshold}`);
+    }
+  });
+
+  it('severities follow the manifest, then the settings; off hides; a comment silences the next line', () => {
+    const file = `
+//- /bot/x.bot.yaml
+intents:
+  lonely: { examples: { en: [a, b], fr: [c, d, e, f, g] } }
+  # botmaster-ignore unused-intent
+  quiet: { examples: { en: [a1, b1, c1, d1, e1], fr: [c1, d1, e1, f1, g1] } }
+`;
+    const f = fixture(MANIFEST.replace('  fallback: start', '  fallback: start\n  checks: { few-examples: error, unused-intent: info }') + file);
+    const severity = (code: string) => f.service.getDiagnostics(f.uris['/bot/x.bot.yaml']).filter((d) => d.code === code).map((d) => `${d.range.start.line + 1}:${d.severity}`);
+    assert.deepEqual(severity('few-examples'), ['2:1']);
+    assert.deepEqual(severity('unused-intent'), ['2:3'], 'info, and silenced on line 4');
+    f.service.setSettings({ checks: { 'unused-intent': 'off', 'few-examples': 'warning' } });
+    assert.deepEqual(severity('few-examples'), ['2:1'], 'the manifest wins over the settings');
+    assert.deepEqual(severity('unused-intent'), ['2:3']);
+    const g = fixture(MANIFEST + file);
+    g.service.setSettings({ checks: { 'unused-intent': 'off' } });
+    assert.deepEqual(problems(g.service, g.uris['/bot/x.bot.yaml'], ['unused-intent']), []);
+  });
+
+  it('a check that throws is reported once and the others still run', () => {
+    const f = fixture(MANIFEST);
+    const bot = f.service.workspace.botOf(f.uris['/bot/bot.bot.yaml']);
+    const analysis = analyzeBot(f.service.workspace, bot, {
+      broken: () => {
+        throw new Error('boom');
+      },
+      fine: (_context, report) => report.add(f.uris['/bot/bot.bot.yaml'], { code: 'unused-slot', message: 'ran', span: { start: 0, end: 1 } }),
+    });
+    assert.deepEqual(analysis.failures.map((x) => `${x.check}: ${x.error.message}`), ['broken: boom']);
+    assert.equal(analysis.problems.get(f.uris['/bot/bot.bot.yaml'])?.[0].message, 'ran');
+  });
+
+  it('an edit republishes only the files whose diagnostics changed', () => {
+    const f = fixture(`${MANIFEST}
+//- /bot/a.bot.yaml
+responses: { r: { text: { en: x, fr: y } } }
+//- /bot/b.bot.yaml
+flows: { g: { nodes: { n: { response: r, end: true } } } }
+//- /bot/c.bot.yaml
+slots: { s: { type: text } }
+`);
+    f.service.changedDiagnostics(Object.values(f.uris));
+    const changed = f.service.changedDiagnostics(f.service.setFile(f.uris['/bot/b.bot.yaml'], 'flows: { g: { nodes: { n: { say: { en: x, fr: y }, end: true } } } }', 2));
+    assert.deepEqual([...changed.keys()].sort(), [f.uris['/bot/a.bot.yaml']], 'only a.bot.yaml: its response became unused');
+  });
+});
+
+describe('checks on half-typed files', () => {
+  it('run on what a file holds while it is typed, without throwing', () => {
+    const text = `bot:\n  name: Shop\n  locales: [en, fr]\n  start: a\nflows:\n  f:\n    nodes:\n      a:\n        say: { en: "Hi {na`;
+    for (let cut = 1; cut <= text.length; cut += 3) {
+      const f = fixture(`//- /bot/bot.bot.yaml\n${text.slice(0, cut)}\n`);
+      f.service.getDiagnostics(f.uris['/bot/bot.bot.yaml']);
+      assert.deepEqual(f.service.checkFailures(), [], `at ${cut} characters`);
+    }
+  });
+});
