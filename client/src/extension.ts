@@ -1,6 +1,6 @@
 /** The VS Code extension: starts the Botmaster language server for dialog files (`*.bot.yaml`). It only activates and registers. */
 import * as path from 'node:path';
-import { workspace } from 'vscode';
+import { commands, Location, Position, Range, Uri, workspace } from 'vscode';
 import type { ExtensionContext } from 'vscode';
 import { LanguageClient, TransportKind } from 'vscode-languageclient/node';
 import type { LanguageClientOptions, ServerOptions } from 'vscode-languageclient/node';
@@ -22,6 +22,17 @@ export async function activate(context: ExtensionContext): Promise<void> {
   };
   client = new LanguageClient('botmaster', 'Botmaster', serverOptions, clientOptions);
   context.subscriptions.push(client);
+  // The code lens "N references": the server sends plain positions, VS Code's references view wants its own types.
+  context.subscriptions.push(
+    commands.registerCommand('botmaster.showReferences', (uri: string, position: { line: number; character: number }, locations: { uri: string; range: { start: { line: number; character: number }; end: { line: number; character: number } } }[]) =>
+      commands.executeCommand(
+        'editor.action.showReferences',
+        Uri.parse(uri),
+        new Position(position.line, position.character),
+        locations.map((l) => new Location(Uri.parse(l.uri), new Range(l.range.start.line, l.range.start.character, l.range.end.line, l.range.end.character))),
+      ),
+    ),
+  );
   await client.start();
 }
 

@@ -4,11 +4,11 @@
  * Runs inside VS Code (IPC) or standalone: `botmaster-language-server --stdio`.
  */
 import { fileURLToPath } from 'node:url';
-import { createConnection, FileChangeType, ProposedFeatures, TextDocuments, TextDocumentSyncKind } from 'vscode-languageserver/node';
+import { CodeActionKind, createConnection, ErrorCodes, FileChangeType, ProposedFeatures, ResponseError, TextDocuments, TextDocumentSyncKind } from 'vscode-languageserver/node';
 import type { InitializeParams, InitializeResult } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { fileUri, findDialogFiles, readText } from './host/files';
-import { createLanguageService, isDialogFile } from './service';
+import { createLanguageService, isDialogFile, RenameError } from './service';
 
 const connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
@@ -24,8 +24,14 @@ function scheduleChecks(): void {
     clearTimeout(checkTimers[tier]);
     checkTimers[tier] = setTimeout(() => {
       checkTimers[tier] = undefined;
-      if (indexing || !service.hasStaleChecks(tier)) return;
-      schedulePublish(safely(() => service.runChecks(tier), []));
+      if (indexing) return;
+      // In slices of 20 ms, so that requests and edits are handled in between, even on a bot of 100,000 examples.
+      const step = () => {
+        const result = safely(() => service.stepChecks(tier, 20), { done: true, files: [] });
+        if (result.files.length > 0) schedulePublish(result.files);
+        if (!result.done && !checkTimers[tier]) setImmediate(step);
+      };
+      step();
     }, CHECK_DELAYS_MS[tier]);
   }
 }
@@ -86,6 +92,9 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
       hoverProvider: true,
       documentSymbolProvider: true,
       workspaceSymbolProvider: true,
+      codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
+      codeLensProvider: { resolveProvider: false },
+      renameProvider: { prepareProvider: true },
       workspace: { workspaceFolders: { supported: true } },
     },
     serverInfo: { name: 'botmaster-language-server', version: '0.1.0' },
@@ -160,6 +169,20 @@ connection.onReferences((params) =>
 connection.onHover((params) => safely(() => service.getHover(params.textDocument.uri, params.position), null));
 connection.onDocumentSymbol((params) => safely(() => service.getDocumentSymbols(params.textDocument.uri), []));
 connection.onWorkspaceSymbol((params) => safely(() => service.getWorkspaceSymbols(params.query), []));
+connection.onCodeAction((params) => safely(() => service.getCodeActions(params.textDocument.uri, params.context.diagnostics), []));
+connection.onCodeLens((params) => safely(() => service.getCodeLenses(params.textDocument.uri), []));
+/** Rename errors (an invalid or taken name) go back to the editor as the request's error, shown to the user. */
+function renaming<T>(run: () => T): T | ResponseError<void> {
+  try {
+    return run();
+  } catch (e) {
+    if (e instanceof RenameError) return new ResponseError(ErrorCodes.InvalidRequest, e.message);
+    connection.console.error(`Botmaster: ${(e as Error).stack ?? e}`);
+    return new ResponseError(ErrorCodes.InternalError, (e as Error).message);
+  }
+}
+connection.onPrepareRename((params) => renaming(() => service.prepareRename(params.textDocument.uri, params.position)));
+connection.onRenameRequest((params) => renaming(() => service.rename(params.textDocument.uri, params.position, params.newName)));
 
 documents.listen(connection);
 connection.listen();

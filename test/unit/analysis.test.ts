@@ -330,6 +330,43 @@ slots: { s: { type: text } }
   });
 });
 
+describe('checks run in slices by the language server', () => {
+  it('give the same problems as running them at once, and restart when the bot changes meanwhile', () => {
+    const file = `
+//- /bot/a.bot.yaml
+intents:
+  one: { examples: { en: [I want to cancel my order, b1, c1, d1, e1], fr: [a, b, c, d, e] } }
+  two: { examples: { en: [I want to cancel my orders, b2, c2, d2, e2], fr: [f, g, h, i, j] } }
+`;
+    const once = fixture(MANIFEST + file);
+    const expected = once.service.getDiagnostics(once.uris['/bot/a.bot.yaml']).map((d) => `${d.code}@${d.range.start.line}`);
+    assert.ok(expected.includes('confusable-examples@1') && expected.includes('confusable-examples@2'));
+
+    const sliced = fixture(MANIFEST + file);
+    sliced.service.deferChecks();
+    assert.deepEqual(
+      sliced.service.getDiagnostics(sliced.uris['/bot/a.bot.yaml']).filter((d) => d.code === 'confusable-examples'),
+      [],
+      'nothing bot-wide before the checks ran',
+    );
+    let steps = 0;
+    for (const tier of ['checks', 'heavy'] as const) {
+      let result = sliced.service.stepChecks(tier, 0);
+      if (tier === 'heavy') {
+        // An edit while the heavy checks run: the analysis of the old version is dropped.
+        sliced.service.setFile(sliced.uris['/bot/a.bot.yaml'], sliced.text('/bot/a.bot.yaml') + '\n', 2);
+        sliced.service.runChecks('checks');
+      }
+      while (!result.done) {
+        result = sliced.service.stepChecks(tier, 0);
+        steps++;
+      }
+    }
+    assert.ok(steps > 2, `ran in several steps (${steps})`);
+    assert.deepEqual(sliced.service.getDiagnostics(sliced.uris['/bot/a.bot.yaml']).map((d) => `${d.code}@${d.range.start.line}`), expected);
+  });
+});
+
 describe('checks on half-typed files', () => {
   it('run on what a file holds while it is typed, without throwing', () => {
     const text = `bot:\n  name: Shop\n  locales: [en, fr]\n  start: a\nflows:\n  f:\n    nodes:\n      a:\n        say: { en: "Hi {na`;

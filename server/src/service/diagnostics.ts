@@ -3,7 +3,7 @@ import { DiagnosticSeverity } from 'vscode-languageserver-types';
 import type { Diagnostic } from 'vscode-languageserver-types';
 import { CODES } from './codes';
 import type { DiagnosticCode, Severity, SeveritySetting } from './codes';
-import { analyzeBot, CHECKS, HEAVY_CHECKS } from './analysis';
+import { analyzeBot, analyzeBotInSteps, CHECKS, HEAVY_CHECKS } from './analysis';
 import type { BotAnalysis } from './analysis';
 import { nearest } from './fuzzy';
 import type { Bot, Workspace } from './workspace';
@@ -74,10 +74,16 @@ export function semanticProblems(workspace: Workspace, model: FileModel): Proble
         code: 'unknown-entity-value',
         message: `The entity \`${entity}\` has no value \`${value}\`.` + didYouMean(value, values) + (values.length && !nearest(value, values).length ? ` Its values: ${values.slice(0, 10).join(', ')}.` : ''),
         span: ref.span,
+        data: { suggestions: nearest(value, values), kind: 'value', id: ref.id },
       });
       continue;
     }
-    problems.push({ code: UNKNOWN_CODE[ref.kind], message: unknownMessage(bot, ref.kind, ref.id), span: ref.span });
+    problems.push({
+      code: UNKNOWN_CODE[ref.kind],
+      message: unknownMessage(bot, ref.kind, ref.id),
+      span: ref.span,
+      data: { suggestions: ref.kind === 'locale' ? [] : nearest(ref.id, bot.ids(ref.kind).keys()), kind: ref.kind, id: ref.id },
+    });
   }
   return problems;
 }
@@ -105,6 +111,7 @@ export function toDiagnostic(workspace: Workspace, model: FileModel, problem: Pr
     source: 'botmaster',
     message: problem.message,
   };
+  if (problem.data) diagnostic.data = problem.data;
   if (problem.related) {
     diagnostic.relatedInformation = problem.related
       .map((r) => {
@@ -146,9 +153,7 @@ export class Diagnostician {
 
   private run(bot: Bot, checks: typeof CHECKS): BotAnalysis {
     const analysis = analyzeBot(this.workspace, bot, checks);
-    for (const failure of analysis.failures) {
-      if (!this.failures.some((f) => f.check === failure.check && f.error.message === failure.error.message)) this.failures.push(failure);
-    }
+    this.recordFailures(analysis);
     return analysis;
   }
 
@@ -174,6 +179,44 @@ export class Diagnostician {
       files.push(...bot.files);
     }
     return files;
+  }
+
+  private running?: { tier: Tier; bot: Bot; steps: Generator<void, BotAnalysis, void> };
+
+  /**
+   * Advances a tier's checks for about `budgetMs`, so that the server stays responsive while heavy checks run on a big
+   * bot. Returns the files to republish once a bot is done, `undefined` while work remains; an analysis whose bot
+   * changed meanwhile is dropped (the next pause starts it again).
+   */
+  stepChecks(tier: Tier, budgetMs: number): { done: boolean; files: string[] } {
+    const deadline = Date.now() + budgetMs;
+    for (;;) {
+      if (this.running && (this.running.tier !== tier || this.running.bot.version !== this.runningVersion)) this.running = undefined;
+      if (!this.running) {
+        const bot = this.staleBots(tier)[0];
+        if (!bot) return { done: true, files: [] };
+        this.running = { tier, bot, steps: analyzeBotInSteps(this.workspace, bot, TIERS[tier]) };
+        this.runningVersion = bot.version;
+      }
+      do {
+        const step = this.running.steps.next();
+        if (!step.done) continue;
+        const { bot } = this.running;
+        this.running = undefined;
+        this.analyses[tier].set(bot, step.value);
+        this.recordFailures(step.value);
+        return { done: this.staleBots(tier).length === 0, files: [...bot.files] };
+      } while (Date.now() < deadline);
+      return { done: false, files: [] };
+    }
+  }
+
+  private runningVersion = -1;
+
+  private recordFailures(analysis: BotAnalysis): void {
+    for (const failure of analysis.failures) {
+      if (!this.failures.some((f) => f.check === failure.check && f.error.message === failure.error.message)) this.failures.push(failure);
+    }
   }
 
   private botWideProblems(bot: Bot, uri: string): Problem[] {

@@ -2,7 +2,10 @@
  * The Botmaster language service: a pure library. It holds the workspace index and answers editor questions as
  * functions of (index, document, position). No LSP connection, no vscode, no file system: callers hand it texts.
  */
-import type { CompletionItem, Position } from 'vscode-languageserver-types';
+import type { CompletionItem, Diagnostic, Position } from 'vscode-languageserver-types';
+import { getCodeActions } from './codeActions';
+import { getCodeLenses } from './codeLens';
+import { prepareRename, rename } from './rename';
 import { getCompletions, resolveCompletion } from './completion';
 import { Diagnostician } from './diagnostics';
 import type { DiagnosticSettings, Tier } from './diagnostics';
@@ -36,12 +39,17 @@ export function createLanguageService() {
     },
     hasStaleChecks: (tier: Tier) => diagnostician.staleBots(tier).length > 0,
     runChecks: (tier: Tier) => diagnostician.runChecks(tier),
+    stepChecks: (tier: Tier, budgetMs: number) => diagnostician.stepChecks(tier, budgetMs),
     getCompletions: (uri: string, position: Position) => getCompletions(workspace, uri, position),
     resolveCompletion: (item: CompletionItem) => resolveCompletion(workspace, item),
     getDefinition: (uri: string, position: Position) => getDefinition(workspace, uri, position),
     getReferences: (uri: string, position: Position, includeDeclaration = true) => getReferences(workspace, uri, position, includeDeclaration),
     getHover: (uri: string, position: Position) => getHover(workspace, uri, position),
     getDocumentSymbols: (uri: string) => getDocumentSymbols(workspace, uri),
+    getCodeActions: (uri: string, diagnostics: Diagnostic[]) => getCodeActions(workspace, uri, diagnostics),
+    getCodeLenses: (uri: string) => getCodeLenses(workspace, uri),
+    prepareRename: (uri: string, position: Position) => prepareRename(workspace, uri, position),
+    rename: (uri: string, position: Position, newName: string) => rename(workspace, uri, position, newName),
     getWorkspaceSymbols: (query: string) => getWorkspaceSymbols(workspace, query),
   };
 }
@@ -50,3 +58,5 @@ export type LanguageService = ReturnType<typeof createLanguageService>;
 export { CODES } from './codes';
 export type { DiagnosticCode } from './codes';
 export { isDialogFile } from './files';
+export { RenameError } from './rename';
+export { SHOW_REFERENCES_COMMAND } from './codeLens';

@@ -89,6 +89,18 @@ export function jaccard(a: Int32Array, b: Int32Array): number {
 
 /** Every example's best match in another intent at or above `threshold` (verified exactly). */
 export function findConfusables(examples: Example[], threshold: number): Map<Example, { other: Example; similarity: number }> {
+  const steps = findConfusablesInSteps(examples, threshold);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
+/** Pair comparisons between two pauses of the generator: a few milliseconds of work. */
+const WORK_PER_STEP = 20_000;
+
+function* findConfusablesInSteps(examples: Example[], threshold: number): Generator<void, Map<Example, { other: Example; similarity: number }>, void> {
+  let work = 0;
   const intentIds = new Map<string, number>();
   const intentOf = Int32Array.from(examples, (e) => {
     let id = intentIds.get(e.intent);
@@ -100,6 +112,7 @@ export function findConfusables(examples: Example[], threshold: number): Map<Exa
   /** The last example that looked at each example as a candidate: a set without allocations. */
   const seenBy = new Int32Array(examples.length).fill(-1);
   for (let band = 0; band < BANDS; band++) {
+    yield;
     const buckets = new Map<number, number[]>();
     examples.forEach((e, i) => {
       if (e.tokens.length < 3) return;
@@ -112,6 +125,11 @@ export function findConfusables(examples: Example[], threshold: number): Map<Exa
     for (const bucket of buckets.values()) {
       if (bucket.length < 2) continue;
       for (let a = 1; a < bucket.length; a++) {
+        work += a;
+        if (work > WORK_PER_STEP) {
+          work = 0;
+          yield;
+        }
         const x = bucket[a];
         const tokens = examples[x].tokens;
         for (let b = 0; b < a; b++) {
@@ -145,15 +163,18 @@ export function findConfusables(examples: Example[], threshold: number): Map<Exa
 /** Hashes of each example, per file version (files that did not change keep theirs). */
 const hashed = new WeakMap<FileModel, Map<string, Example[]>>();
 
-function examplesOf(model: FileModel): Map<string, Example[]> {
-  let byLocale = hashed.get(model);
-  if (byLocale) return byLocale;
-  byLocale = new Map();
+/** The hashed examples of a file, computed once per version of it, pausing every few hundred examples. */
+function* examplesOf(model: FileModel): Generator<void, Map<string, Example[]>, void> {
+  const known = hashed.get(model);
+  if (known) return known;
+  const byLocale = new Map<string, Example[]>();
+  let count = 0;
   for (const [intent, info] of model.intents) {
     for (const [locale, examples] of info.examples) {
       let list = byLocale.get(locale);
       if (!list) byLocale.set(locale, (list = []));
       for (const e of examples) {
+        if (++count % 500 === 0) yield;
         const normalized = normalizeExample(e.text);
         const tokens = trigramHashes(normalized);
         list.push({ uri: model.uri, intent, span: e.span, text: e.text, normalized, tokens, signature: signatureOf(tokens) });
@@ -164,18 +185,19 @@ function examplesOf(model: FileModel): Map<string, Example[]> {
   return byLocale;
 }
 
-export function checkConfusables(context: BotContext, report: Report): void {
+export function* checkConfusables(context: BotContext, report: Report): Generator<void, void, void> {
   const threshold = context.manifest?.confusableSimilarity ?? DEFAULT_SIMILARITY;
   const byLocale = new Map<string, Example[]>();
   for (const model of context.models) {
-    for (const [locale, list] of examplesOf(model)) {
+    for (const [locale, list] of yield* examplesOf(model)) {
       const all = byLocale.get(locale);
       if (all) for (const e of list) all.push(e);
       else byLocale.set(locale, [...list]);
     }
   }
   for (const examples of byLocale.values()) {
-    for (const [example, match] of findConfusables(examples, threshold)) {
+    const best = yield* findConfusablesInSteps(examples, threshold);
+    for (const [example, match] of best) {
       report.add(example.uri, {
         code: 'confusable-examples',
         message: `This example is ${Math.round(match.similarity * 100)}% like "${match.other.text}" in \`${match.other.intent}\`: the bot may confuse \`${example.intent}\` and \`${match.other.intent}\`.`,

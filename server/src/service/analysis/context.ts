@@ -51,7 +51,11 @@ export class Report {
   }
 }
 
-export type Check = (context: BotContext, report: Report) => void;
+/**
+ * A check reports problems of a bot. A heavy check may be a generator: it yields now and then, so that the language
+ * server can run it in slices between requests (see `analyzeBotInSteps`).
+ */
+export type Check = (context: BotContext, report: Report) => void | Generator<void, void, void>;
 
 const LANGUAGE_NAMES = new Intl.DisplayNames(['en'], { type: 'language' });
 

@@ -42,15 +42,29 @@ export interface BotAnalysis {
 }
 
 export function analyzeBot(workspace: Workspace, bot: Bot, checks: Record<string, Check> = CHECKS): BotAnalysis {
+  const steps = analyzeBotInSteps(workspace, bot, checks);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
+/**
+ * The same analysis, as a generator that pauses inside heavy checks. The models are those of the start: the caller
+ * drops the result if the bot changed meanwhile (`version`).
+ */
+export function* analyzeBotInSteps(workspace: Workspace, bot: Bot, checks: Record<string, Check> = CHECKS): Generator<void, BotAnalysis, void> {
+  const version = bot.version;
   const context = new BotContext(workspace, bot);
   const report = new Report();
   const failures: BotAnalysis['failures'] = [];
   for (const [name, check] of Object.entries(checks)) {
     try {
-      check(context, report);
+      const run = check(context, report);
+      if (run) yield* run;
     } catch (e) {
       failures.push({ check: name, error: e instanceof Error ? e : new Error(String(e)) });
     }
   }
-  return { version: bot.version, models: new Map(context.models.map((m) => [m.uri, m])), problems: report.byUri, failures };
+  return { version, models: new Map(context.models.map((m) => [m.uri, m])), problems: report.byUri, failures };
 }

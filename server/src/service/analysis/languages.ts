@@ -28,6 +28,7 @@ export function checkLanguages(context: BotContext, report: Report): void {
           code: 'missing-translation',
           message: `${ROLE_NAMES[message.role]} has no ${missing.map(languageName).join(' or ')} text${written.length ? `; it is written in ${written.join(', ')}` : ''}.`,
           span: message.keySpan,
+          data: { missing },
         });
       }
       if (message.isMap && message.locales.size > 1) checkPlaceholders(message.texts, message.locales, defaultLocale, (span, text) => report.add(model.uri, { code: 'placeholder-mismatch', message: text, span }));

@@ -1,0 +1,173 @@
+/**
+ * Quick fixes for diagnostics: use the nearest existing id, create what is missing as a stub in the right file, add a
+ * missing translation, remove a duplicate example. Every fix is a minimal text edit: comments and layout stay.
+ */
+import { isMap, isScalar, visit } from 'yaml';
+import type { Node as YamlNode, Pair, YAMLMap, YAMLSeq } from 'yaml';
+import { CodeActionKind } from 'vscode-languageserver-types';
+import type { CodeAction, Diagnostic, Range, TextEdit } from 'vscode-languageserver-types';
+import { getPair, pairsOf } from './model';
+import type { FileModel, Kind } from './types';
+import { KIND_NAMES } from './types';
+import type { Workspace } from './workspace';
+
+type DiagnosticData = { suggestions?: string[]; missing?: string[]; kind?: Kind; id?: string };
+
+export function getCodeActions(workspace: Workspace, uri: string, diagnostics: Diagnostic[]): CodeAction[] {
+  const model = workspace.get(uri);
+  if (!model) return [];
+  const actions: CodeAction[] = [];
+  for (const diagnostic of diagnostics) {
+    if (diagnostic.source !== 'botmaster') continue;
+    const data = (diagnostic.data ?? {}) as DiagnosticData;
+    const code = String(diagnostic.code);
+    const fix = (title: string, changes: Record<string, TextEdit[]>, preferred = false): void => {
+      actions.push({ title, kind: CodeActionKind.QuickFix, diagnostics: [diagnostic], isPreferred: preferred, edit: { changes } });
+    };
+    for (const [i, suggestion] of (data.suggestions ?? []).entries()) {
+      fix(`Change to \`${suggestion}\``, { [uri]: [{ range: diagnostic.range, newText: suggestion }] }, i === 0);
+    }
+    if (code.startsWith('unknown-') && data.kind && data.id) {
+      const stub = createStub(workspace, model, data.kind, data.id);
+      if (stub) fix(`Create the ${KIND_NAMES[data.kind]} \`${data.id}\` in ${stub.uri.slice(stub.uri.lastIndexOf('/') + 1)}`, { [stub.uri]: [stub.edit] });
+    }
+    if (code === 'missing-translation' && data.missing?.length) {
+      const edit = addTranslations(model, diagnostic.range, data.missing);
+      if (edit) fix(`Add ${data.missing.map((l) => `\`${l}\``).join(', ')} to translate`, { [uri]: [edit] });
+    }
+    if (code === 'duplicate-example') {
+      const edit = removeListItem(model, diagnostic.range);
+      if (edit) fix('Remove this example', { [uri]: [edit] }, true);
+    }
+  }
+  return actions;
+}
+
+/** Offset of the end of the line holding `offset` (after its newline). */
+function nextLineStart(text: string, offset: number): number {
+  const newline = text.indexOf('\n', offset);
+  return newline === -1 ? text.length : newline + 1;
+}
+
+function columnOf(model: FileModel, offset: number): number {
+  return offset - model.lines.lineStarts[model.lines.lineOf(offset)];
+}
+
+/** Insert `lines` (already indented) as new entries after the last entry of a block map. */
+function appendToMap(model: FileModel, map: YAMLMap, lines: string[]): TextEdit | undefined {
+  const last = map.items[map.items.length - 1] as Pair<YamlNode, YamlNode | null> | undefined;
+  const end = last ? ((last.value as YamlNode | null)?.range?.[1] ?? (last.key as YamlNode).range![1]) : map.range?.[1];
+  if (end === undefined || map.flow) return undefined;
+  const at = model.text[end - 1] === '\n' ? end : nextLineStart(model.text, end);
+  const prefix = at === model.text.length && !model.text.endsWith('\n') ? '\n' : '';
+  const position = model.lines.position(at);
+  return { range: { start: position, end: position }, newText: prefix + lines.join('\n') + '\n' };
+}
+
+/** A stub of the missing id in the file of the bot where such ids live (the current file first). */
+function createStub(workspace: Workspace, model: FileModel, kind: Kind, id: string): { uri: string; edit: TextEdit } | undefined {
+  const bot = workspace.botOf(model.uri);
+  const locale = workspace.manifestOf(bot)?.manifest?.defaultLocale ?? 'en';
+  const files = [model, ...[...bot.files].map((u) => workspace.get(u)!).filter((m) => m && m !== model)];
+  if (kind === 'node') {
+    for (const file of files) {
+      const flows = getPair(file.doc?.contents, 'flows')?.value;
+      const flow = pairsOf(flows)[0];
+      const nodes = getPair(flow?.value, 'nodes')?.value;
+      if (!isMap(nodes) || nodes.items.length === 0) continue;
+      const indent = ' '.repeat(columnOf(file, (nodes.items[0].key as YamlNode).range![0]));
+      const edit = appendToMap(file, nodes, [`${indent}${id}:`, `${indent}  say: { ${locale}: "" }`, `${indent}  end: true`]);
+      if (edit) return { uri: file.uri, edit };
+    }
+    return undefined;
+  }
+  const section = { intent: 'intents', response: 'responses', slot: 'slots', entity: 'entities', flow: 'flows' }[kind as string];
+  if (!section) return undefined;
+  const body: Record<string, string[]> = {
+    intents: ['examples:', `  ${locale}:`, '    - ""'],
+    responses: ['text:', `  ${locale}: ""`],
+    slots: ['type: text'],
+    entities: ['values:', '  value: {}'],
+    flows: ['nodes:', `  ${id}_start:`, `    say: { ${locale}: "" }`, '    end: true'],
+  };
+  for (const file of files) {
+    const map = getPair(file.doc?.contents, section)?.value;
+    if (!isMap(map) || map.items.length === 0) continue;
+    const indent = ' '.repeat(columnOf(file, (map.items[0].key as YamlNode).range![0]));
+    const edit = appendToMap(file, map, [`${indent}${id}:`, ...body[section].map((l) => `${indent}  ${l}`)]);
+    if (edit) return { uri: file.uri, edit };
+  }
+  // No file has that section yet: add it at the end of this file.
+  const end = model.lines.position(model.text.length);
+  const prefix = model.text.length === 0 || model.text.endsWith('\n') ? '' : '\n';
+  return { uri: model.uri, edit: { range: { start: end, end }, newText: `${prefix}${section}:\n  ${id}:\n${body[section].map((l) => `    ${l}`).join('\n')}\n` } };
+}
+
+/** The pair whose key starts at `offset`. */
+function pairAt(model: FileModel, offset: number): Pair<YamlNode, YamlNode | null> | undefined {
+  let found: Pair<YamlNode, YamlNode | null> | undefined;
+  if (!model.doc) return undefined;
+  visit(model.doc, {
+    Pair: (_key, pair) => {
+      if ((pair.key as YamlNode | null)?.range?.[0] === offset) {
+        found = pair as Pair<YamlNode, YamlNode | null>;
+        return visit.BREAK;
+      }
+      return undefined;
+    },
+  });
+  return found;
+}
+
+/** Adds empty texts for the missing locales to a message (block map, flow map, or a plain text made into a map). */
+function addTranslations(model: FileModel, range: Range, missing: string[]): TextEdit | undefined {
+  const pair = pairAt(model, model.lines.offset(range.start));
+  if (!pair) return undefined;
+  const value = pair.value;
+  const locale = model.manifest?.defaultLocale;
+  if (isMap(value) && !value.flow) {
+    const indent = ' '.repeat(columnOf(model, (value.items[0].key as YamlNode).range![0]));
+    return appendToMap(model, value, missing.map((l) => `${indent}${l}: ""`));
+  }
+  if (isMap(value) && value.flow && value.range) {
+    const close = model.text.lastIndexOf('}', value.range[1]);
+    const position = model.lines.position(close);
+    const before = model.text.slice(value.range[0], close).trimEnd();
+    const separator = before.endsWith('{') ? ' ' : ', ';
+    return { range: { start: model.lines.position(value.range[0] + before.length), end: position }, newText: `${separator}${missing.map((l) => `${l}: ""`).join(', ')} ` };
+  }
+  if (isScalar(value) && value.range) {
+    const source = model.text.slice(value.range[0], value.range[1]);
+    const defaultLocale = model.manifest?.defaultLocale ?? locale ?? 'en';
+    return { range: model.lines.range({ start: value.range[0], end: value.range[1] }), newText: `{ ${defaultLocale}: ${source}, ${missing.map((l) => `${l}: ""`).join(', ')} }` };
+  }
+  return undefined;
+}
+
+/** Removes the list item at `range`: its whole line in a block list, the item and its comma in a flow list. */
+function removeListItem(model: FileModel, range: Range): TextEdit | undefined {
+  const start = model.lines.offset(range.start);
+  let list: YAMLSeq | undefined;
+  if (!model.doc) return undefined;
+  visit(model.doc, {
+    Seq: (_key, seq) => {
+      if (seq.items.some((item) => (item as YamlNode | null)?.range?.[0] === start)) {
+        list = seq;
+        return visit.BREAK;
+      }
+      return undefined;
+    },
+  });
+  if (!list) return undefined;
+  const items = list.items as YamlNode[];
+  const index = items.findIndex((item) => item?.range?.[0] === start);
+  const item = items[index];
+  if (!list.flow) {
+    const lineStart = model.lines.lineStarts[model.lines.lineOf(start)];
+    return { range: model.lines.range({ start: lineStart, end: nextLineStart(model.text, item.range![1] - 1) }), newText: '' };
+  }
+  const from = index > 0 ? items[index - 1].range![1] : item.range![0];
+  const to = index > 0 ? item.range![1] : items[index + 1] ? items[index + 1].range![0] : item.range![1];
+  return { range: model.lines.range({ start: from, end: to }), newText: '' };
+}
+
