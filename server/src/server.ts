@@ -40,6 +40,8 @@ let roots: string[] = [];
 /** Files whose diagnostics must be sent again; flushed once the current burst of messages is handled. */
 const pending = new Set<string>();
 let flushScheduled = false;
+/** The document version of the diagnostics last sent per file. */
+const publishedVersions = new Map<string, number | undefined>();
 /** While the workspace is indexed, diagnostics wait: before the manifest is read, every reference looks undefined. */
 let indexing = false;
 
@@ -52,9 +54,17 @@ function schedulePublish(uris: Iterable<string>): void {
     if (indexing) return;
     const uris = [...pending];
     pending.clear();
-    // Bot-wide checks may change the diagnostics of any file of an edited bot: send those that changed.
+    // Send the diagnostics that changed, and those of documents at a new version (the editor waits for them).
     const changed = safely(() => service.changedDiagnostics(uris), new Map());
-    for (const [uri, diagnostics] of changed) void connection.sendDiagnostics({ uri, diagnostics, version: documents.get(uri)?.version });
+    for (const uri of uris) {
+      const version = documents.get(uri)?.version;
+      if (version !== undefined && publishedVersions.get(uri) !== version && !changed.has(uri)) changed.set(uri, safely(() => service.getDiagnostics(uri), []));
+    }
+    for (const [uri, diagnostics] of changed) {
+      const version = documents.get(uri)?.version;
+      publishedVersions.set(uri, version);
+      void connection.sendDiagnostics({ uri, diagnostics, version });
+    }
     for (const failure of service.checkFailures()) connection.console.error(`Botmaster: the ${failure.check} checks failed: ${failure.error.stack ?? failure.error.message}`);
     scheduleChecks();
   });

@@ -257,12 +257,13 @@ export class Diagnostician {
   }
 
   /**
-   * After files changed: the files of `bots` whose diagnostics differ from the last ones given, plus `known` ones.
-   * Bot-wide checks can change any file of a bot, so each file's diagnostics are compared with the last ones.
+   * Of `known` files (those an edit may have changed, or the files of a bot whose checks just ran), those whose
+   * diagnostics differ from the last ones given, with their new diagnostics.
    */
   changedFiles(known: Iterable<string>): Map<string, Diagnostic[]> {
     const candidates = new Set<string>(known);
-    for (const uri of candidates) for (const file of this.workspace.botOf(uri).files) candidates.add(file);
+    // Checks that run at once can change any file of an edited bot; deferred ones say which files when they run.
+    if (!this.deferChecks) for (const uri of [...candidates]) for (const file of this.workspace.botOf(uri).files) candidates.add(file);
     const changed = new Map<string, Diagnostic[]>();
     for (const uri of candidates) {
       const diagnostics = this.workspace.get(uri) ? this.diagnostics(uri) : [];

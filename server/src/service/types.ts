@@ -142,7 +142,7 @@ export interface Problem {
   data?: { suggestions?: string[]; missing?: string[]; kind?: Kind; id?: string };
 }
 
-/** Everything the service knows about one file at one version. Built once per version, never mutated. */
+/** Everything the service knows about one file at one version. Built once per text; only `version` may be updated. */
 export interface FileModel {
   uri: string;
   version: number;

@@ -129,7 +129,11 @@ export class Workspace {
   /** Parse and index a file. Returns the uris whose diagnostics may have changed. */
   update(uri: string, text: string, version = 0): Set<string> {
     const old = this.files.get(uri);
-    if (old && old.version === version && old.text === text) return new Set();
+    if (old && old.text === text) {
+      // The same text (a file opened in the editor after being read from disk): nothing to parse again.
+      old.version = version;
+      return new Set([uri]);
+    }
     const splice = old?.manifest ? undefined : old && reparseIncrementally(old.text, old.parsed, text);
     const model = splice
       ? buildModel(uri, version, text, splice.parsed, [

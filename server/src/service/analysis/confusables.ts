@@ -114,14 +114,16 @@ function* findConfusablesInSteps(examples: Example[], threshold: number): Genera
   for (let band = 0; band < BANDS; band++) {
     yield;
     const buckets = new Map<number, number[]>();
-    examples.forEach((e, i) => {
-      if (e.tokens.length < 3) return;
+    for (let i = 0; i < examples.length; i++) {
+      if (i % 5000 === 4999) yield;
+      const e = examples[i];
+      if (e.tokens.length < 3) continue;
       let key = band;
       for (let r = 0; r < ROWS; r++) key = mix(key ^ e.signature[band * ROWS + r]);
       const bucket = buckets.get(key);
       if (bucket) bucket.push(i);
       else buckets.set(key, [i]);
-    });
+    }
     for (const bucket of buckets.values()) {
       if (bucket.length < 2) continue;
       for (let a = 1; a < bucket.length; a++) {
@@ -197,6 +199,7 @@ export function* checkConfusables(context: BotContext, report: Report): Generato
   }
   for (const examples of byLocale.values()) {
     const best = yield* findConfusablesInSteps(examples, threshold);
+    yield;
     for (const [example, match] of best) {
       report.add(example.uri, {
         code: 'confusable-examples',

@@ -14,11 +14,12 @@ export function waits(context: BotContext, node: NodeInfo): boolean {
   return false;
 }
 
-export function checkDialog(context: BotContext, report: Report): void {
+export function* checkDialog(context: BotContext, report: Report): Generator<void, void, void> {
   const manifestFallback = context.manifest?.fallback;
   const flowFallback = new Map<string, string | undefined>();
   for (const model of context.models) for (const [id, flow] of model.flows) flowFallback.set(id, flow.fallback);
   for (const model of context.models) {
+    yield;
     for (const [id, node] of model.nodes) {
       const nodeWaits = waits(context, node);
       const goesOn = node.moves.some((m) => m.auto);

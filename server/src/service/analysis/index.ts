@@ -59,6 +59,7 @@ export function* analyzeBotInSteps(workspace: Workspace, bot: Bot, checks: Recor
   const report = new Report();
   const failures: BotAnalysis['failures'] = [];
   for (const [name, check] of Object.entries(checks)) {
+    yield;
     try {
       const run = check(context, report);
       if (run) yield* run;

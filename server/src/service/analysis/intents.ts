@@ -26,10 +26,11 @@ function normalizedOf(model: FileModel): Map<string, string[]> {
   });
 }
 
-export function checkIntents(context: BotContext, report: Report): void {
+export function* checkIntents(context: BotContext, report: Report): Generator<void, void, void> {
   const minimum = context.manifest?.minExamples ?? DEFAULT_MIN_EXAMPLES;
   const groups = new Map<string, Occurrence[]>();
   for (const model of context.models) {
+    yield;
     for (const [id, intent] of model.intents) {
       if (context.uses('intent', id) === 0) {
         report.add(model.uri, { code: 'unused-intent', message: `Nothing uses the intent \`${id}\`: no \`on\` and no quick reply leads anywhere when the user says it.`, span: intent.span });

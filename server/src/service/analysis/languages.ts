@@ -14,10 +14,11 @@ const ROLE_NAMES: Record<string, string> = {
   handoff: 'The hand-off `message`',
 };
 
-export function checkLanguages(context: BotContext, report: Report): void {
+export function* checkLanguages(context: BotContext, report: Report): Generator<void, void, void> {
   const { locales, defaultLocale } = context;
   if (locales.length === 0) return;
   for (const model of context.models) {
+    yield;
     for (const message of model.messages) {
       const present = new Set<string>();
       for (const text of message.texts) present.add(text.locale ?? defaultLocale ?? '');

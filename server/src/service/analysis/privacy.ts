@@ -53,8 +53,11 @@ export function findPersonalData(text: string): { what: string; start: number; e
   return found;
 }
 
-export function checkPrivacy(context: BotContext, report: Report): void {
-  for (const model of context.models) for (const problem of perFile('privacy', model, '', () => scanFile(model))) report.add(model.uri, problem);
+export function* checkPrivacy(context: BotContext, report: Report): Generator<void, void, void> {
+  for (const model of context.models) {
+    yield;
+    for (const problem of perFile('privacy', model, '', () => scanFile(model))) report.add(model.uri, problem);
+  }
 }
 
 function scanFile(model: FileModel): Problem[] {
