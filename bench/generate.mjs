@@ -34,6 +34,7 @@ const DOMAINS = path.join(path.dirname(CLINC), 'domains.json');
 
 export const SIZES = {
   'issue-2': { intents: 5000, examples: 100000, nodes: 10000, files: 100 },
+  'issue-3': { intents: 10000, examples: 200000, nodes: 20000, files: 200 },
   quick: { intents: 500, examples: 10000, nodes: 1000, files: 10 },
 };
 

@@ -2,7 +2,7 @@
 import * as esbuild from 'esbuild';
 import { readdirSync } from 'node:fs';
 
-const entryPoints = ['unit', 'lsp', 'cli'].flatMap((folder) =>
+const entryPoints = ['unit', 'lsp', 'cli', 'webview'].flatMap((folder) =>
   readdirSync(`test/${folder}`, { recursive: true })
     .filter((name) => name.endsWith('.test.ts'))
     .map((name) => `test/${folder}/${name}`),
@@ -16,6 +16,6 @@ await esbuild.build({
   target: 'node20',
   format: 'cjs',
   sourcemap: 'inline',
-  external: ['mocha', 'vscode'],
+  external: ['mocha', 'vscode', 'playwright-core'],
   logLevel: 'warning',
 });

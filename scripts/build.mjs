@@ -1,4 +1,5 @@
-// Bundles the extension client, the language server and the CLI with esbuild. `--watch` rebuilds on change.
+// Bundles the extension client, the language server, the CLI and the graph preview's webview with esbuild.
+// `--watch` rebuilds on change.
 import * as esbuild from 'esbuild';
 
 const watch = process.argv.includes('--watch');
@@ -18,10 +19,32 @@ const builds = [
   { ...common, entryPoints: ['server/src/cli/main.ts'], outfile: 'dist/server/cli.js', banner: { js: '#!/usr/bin/env node' } },
 ];
 
+// The graph preview's webview (client/webview/graph): browser code. Its layout worker is bundled first and inlined
+// into the page's script as a string, started from a blob: URL (a webview cannot start a worker from its own files).
+const browser = { bundle: true, platform: 'browser', target: 'chrome120', format: 'iife', minify: production, logLevel: 'warning' };
+const workerBuild = { ...browser, entryPoints: ['client/webview/graph/worker.ts'], write: false, outfile: 'dist/webview/graph-worker.js' };
+const webviewBuild = (workerSource) => ({
+  ...browser,
+  entryPoints: ['client/webview/graph/main.ts'],
+  outfile: 'dist/webview/graph.js',
+  sourcemap: production ? false : 'inline',
+  define: { LAYOUT_WORKER_SOURCE: JSON.stringify(workerSource) },
+});
+const styleBuild = { ...browser, entryPoints: ['client/webview/graph/graph.css'], outfile: 'dist/webview/graph.css' };
+
+async function buildWebview() {
+  const worker = await esbuild.build(workerBuild);
+  await esbuild.build(webviewBuild(worker.outputFiles[0].text));
+}
+
 if (watch) {
-  for (const options of builds) await (await esbuild.context(options)).watch();
+  for (const options of [...builds, styleBuild]) await (await esbuild.context(options)).watch();
+  // The page's script embeds the worker: rebuild both when any webview file changes.
+  const rebuild = { name: 'rebuild-webview', setup: (build) => build.onEnd(() => buildWebview().catch((e) => console.error(e.message))) };
+  await (await esbuild.context({ ...workerBuild, plugins: [rebuild] })).watch();
+  await (await esbuild.context({ ...webviewBuild(''), write: false, plugins: [rebuild] })).watch();
 } else {
   const started = Date.now();
-  await Promise.all(builds.map((options) => esbuild.build(options)));
+  await Promise.all([...builds, styleBuild].map((options) => esbuild.build(options)).concat(buildWebview()));
   console.log(`built dist/ in ${Date.now() - started} ms`);
 }

@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import { commands, Location, Position, Range, Uri, workspace } from 'vscode';
 import type { ExtensionContext } from 'vscode';
 import { LanguageClient, TransportKind } from 'vscode-languageclient/node';
+import { registerGraphPreview } from './graphPreview';
 import type { LanguageClientOptions, ServerOptions } from 'vscode-languageclient/node';
 
 let client: LanguageClient | undefined;
@@ -33,6 +34,7 @@ export async function activate(context: ExtensionContext): Promise<void> {
       ),
     ),
   );
+  registerGraphPreview(context, client);
   await client.start();
 }
 

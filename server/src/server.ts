@@ -9,6 +9,8 @@ import type { InitializeParams, InitializeResult } from 'vscode-languageserver/n
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { fileUri, findDialogFiles, readText } from './host/files';
 import { createLanguageService, isDialogFile, RenameError } from './service';
+import { GRAPH_REQUEST } from './service/graph';
+import type { GraphParams } from './service/graph';
 
 const connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
@@ -179,6 +181,7 @@ connection.onReferences((params) =>
 connection.onHover((params) => safely(() => service.getHover(params.textDocument.uri, params.position), null));
 connection.onDocumentSymbol((params) => safely(() => service.getDocumentSymbols(params.textDocument.uri), []));
 connection.onWorkspaceSymbol((params) => safely(() => service.getWorkspaceSymbols(params.query), []));
+connection.onRequest(GRAPH_REQUEST, (params: GraphParams) => safely(() => service.getGraph(params.uri) ?? null, null));
 connection.onCodeAction((params) => safely(() => service.getCodeActions(params.textDocument.uri, params.context.diagnostics), []));
 connection.onCodeLens((params) => safely(() => service.getCodeLenses(params.textDocument.uri), []));
 /** Rename errors (an invalid or taken name) go back to the editor as the request's error, shown to the user. */

@@ -47,6 +47,7 @@ describe('botmaster check', function () {
   it('writes JSON, SARIF and GitHub annotations', () => {
     const file = 'examples/broken/bot/wrong-type.bot.yaml';
     const json = JSON.parse(run(['check', file, '--format', 'json']).stdout);
+    json.problems = json.problems.filter((p: { code: string }) => p.code === 'wrong-type');
     assert.deepEqual(json.problems[0], {
       file,
       line: 6,
@@ -59,9 +60,11 @@ describe('botmaster check', function () {
     });
     const sarif = JSON.parse(run(['check', file, '--format=sarif']).stdout);
     assert.equal(sarif.version, '2.1.0');
-    assert.equal(sarif.runs[0].tool.driver.rules[0].id, 'wrong-type');
-    assert.equal(sarif.runs[0].results[0].locations[0].physicalLocation.region.startLine, 6);
-    const github = run(['check', file, '--format', 'github']).stdout.split('\n')[0];
+    assert.ok(sarif.runs[0].tool.driver.rules.some((r: { id: string }) => r.id === 'wrong-type'));
+    const result = sarif.runs[0].results.find((r: { ruleId: string }) => r.ruleId === 'wrong-type');
+    assert.equal(result.locations[0].physicalLocation.region.startLine, 6);
+    assert.equal(result.level, 'error');
+    const github = run(['check', file, '--format', 'github']).stdout.split('\n').find((l) => l.includes('wrong-type'));
     assert.equal(github, '::error file=examples/broken/bot/wrong-type.bot.yaml,line=6,col=14,endLine=6,endColumn=16,title=botmaster wrong-type::`say` must be a text or a map of languages, like `en: Hello`.');
   });
 

@@ -70,6 +70,28 @@ intents: { greet: { examples: { en: [hi, hello, hey, yo, hiya] } } }
     assert.deepEqual(problems(noFallback.service, noFallback.uris['/b/bot.bot.yaml'], ['no-fallback']), ['5:7 no-fallback']);
   });
 
+  it('finds nodes and flows no conversation reaches', () => {
+    const f = fixture(`
+//- /r/bot.bot.yaml
+bot: { name: R, locales: [en], start: start, fallback: start, on: { help: helper } }
+intents:
+  help: { examples: { en: [help, help me, assist, support, aid] } }
+  greet: { examples: { en: [hi, hello, hey, yo, hiya] } }
+flows:
+  main:
+    on: { greet: start }
+    nodes:
+      start: { say: a, on: { greet: start } }
+      helper: { say: a, goto: start }
+      orphan: { say: a, end: true }
+  lost:
+    nodes:
+      lost_a: { say: a, goto: lost_b }
+      lost_b: { say: a, end: true }
+`);
+    assert.deepEqual(problems(f.service, f.uris['/r/bot.bot.yaml'], ['unreachable-node', 'unreachable-flow']), ['11:7 unreachable-node', '12:3 unreachable-flow']);
+  });
+
   it('judges branches: no else, contradictions, repeated conditions, cases after the else', () => {
     const file = `
 //- /bot/flows.bot.yaml

@@ -180,8 +180,8 @@ flows: { f: { nodes: { hello: { say: hi, goto: bye } } } }
 bot: { name: Two, locales: [en], start: hello }
 flows: { f: { nodes: { hello: { say: hi, end: true }, bye: { say: bye, end: true } } } }
 `);
-    assert.deepEqual(problems(f.service, f.uris['/one/bot.bot.yaml']), ['2:48 unknown-node']);
-    assert.deepEqual(problems(f.service, f.uris['/two/bot.bot.yaml']), []);
+    assert.deepEqual(problems(f.service, f.uris['/one/bot.bot.yaml'], ['unknown-node', 'duplicate-id']), ['2:48 unknown-node']);
+    assert.deepEqual(problems(f.service, f.uris['/two/bot.bot.yaml'], ['unknown-node', 'duplicate-id']), []);
   });
 
   it('warns about files outside any bot and two manifests in one bot', () => {

@@ -1,5 +1,7 @@
 /** `botmaster`: the command line. Same language service as the editor, on files and folders. */
+import { runChat } from './chat';
 import { runCheck } from './check';
+import { runGraph } from './graph';
 
 const USAGE = `Usage: botmaster <command> [options]
 
@@ -8,6 +10,12 @@ Commands:
                      --format human|json|sarif|github   output format (default: human)
                      --max-warnings N                   fail when there are more than N warnings
                      --no-color                         plain output
+  graph [path]       The dialog graph of a bot (its folder or one of its files), e.g. for a pull request.
+                     --format svg|dot|mermaid|json      output format (default: svg)
+                     --flow NAME                        only this flow (repeat for more)
+                     --locale LOCALE                    messages in this language (default: the bot's default)
+  chat [bot]         Talk to a bot in the terminal; reads your lines from stdin (so it can be scripted).
+                     --locale xx  --explain  --seed N  --channel id  --start node  --today YYYY-MM-DD
 
 Exit codes: 0 no errors, 1 errors found (or too many warnings), 2 usage error.
 `;
@@ -25,6 +33,8 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   if (command === 'check') return runCheck(rest, process.stdout, process.stderr);
+  if (command === 'chat') return runChat(rest, process.stdin, process.stdout, process.stderr);
+  if (command === 'graph') return runGraph(rest, process.stdout, process.stderr);
   throw new UsageError(`unknown command \`${command}\`. Run \`botmaster --help\` for the commands.`);
 }
 

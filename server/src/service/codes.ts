@@ -33,6 +33,8 @@ export const CODES = {
   'placeholder-syntax': { severity: 'warning', title: 'A placeholder that is not closed' },
   'invalid-pattern': { severity: 'error', title: 'An entity pattern that is not a valid regular expression' },
   // The dialog tree
+  'unreachable-node': { severity: 'warning', title: 'A node nothing leads to' },
+  'unreachable-flow': { severity: 'warning', title: 'A flow nothing leads to' },
   'dead-end': { severity: 'error', title: 'A node where the conversation gets stuck' },
   'no-fallback': { severity: 'warning', title: 'A node that waits without a fallback in reach' },
   'endless-loop': { severity: 'warning', title: 'Nodes that lead to each other without waiting for the user' },

@@ -175,8 +175,10 @@ export class Diagnostician {
   runChecks(tier: Tier): string[] {
     const files: string[] = [];
     for (const bot of this.staleBots(tier)) {
-      this.analyses[tier].set(bot, this.run(bot, TIERS[tier]));
-      files.push(...bot.files);
+      const before = this.analyses[tier].get(bot);
+      const after = this.run(bot, TIERS[tier]);
+      this.analyses[tier].set(bot, after);
+      files.push(...changedProblems(before, after, bot));
     }
     return files;
   }
@@ -203,9 +205,10 @@ export class Diagnostician {
         if (!step.done) continue;
         const { bot } = this.running;
         this.running = undefined;
+        const before = this.analyses[tier].get(bot);
         this.analyses[tier].set(bot, step.value);
         this.recordFailures(step.value);
-        return { done: this.staleBots(tier).length === 0, files: [...bot.files] };
+        return { done: this.staleBots(tier).length === 0, files: changedProblems(before, step.value, bot) };
       } while (Date.now() < deadline);
       return { done: false, files: [] };
     }
@@ -279,6 +282,13 @@ export class Diagnostician {
   forgetPublished(): void {
     this.published.clear();
   }
+}
+
+/** The files whose problems differ between two analyses of a bot (all its files when there was none before). */
+function changedProblems(before: BotAnalysis | undefined, after: BotAnalysis, bot: Bot): string[] {
+  if (!before) return [...bot.files];
+  const signature = (problems: Problem[] | undefined) => (problems ?? []).map((p) => `${p.code}:${p.span.start}:${p.span.end}:${p.message}`).join('\n');
+  return [...bot.files].filter((uri) => before.models.get(uri) !== after.models.get(uri) || signature(before.problems.get(uri)) !== signature(after.problems.get(uri)));
 }
 
 export function getDiagnostics(workspace: Workspace, uri: string): Diagnostic[] {

@@ -5,6 +5,7 @@
 import type { CompletionItem, Diagnostic, Position } from 'vscode-languageserver-types';
 import { getCodeActions } from './codeActions';
 import { getCodeLenses } from './codeLens';
+import { getGraph } from './graph';
 import { prepareRename, rename } from './rename';
 import { getCompletions, resolveCompletion } from './completion';
 import { Diagnostician } from './diagnostics';
@@ -48,6 +49,8 @@ export function createLanguageService() {
     getDocumentSymbols: (uri: string) => getDocumentSymbols(workspace, uri),
     getCodeActions: (uri: string, diagnostics: Diagnostic[]) => getCodeActions(workspace, uri, diagnostics),
     getCodeLenses: (uri: string) => getCodeLenses(workspace, uri),
+    /** The dialog graph of the bot a file belongs to, with the problems the editor shows (graph preview); undefined for an unknown file. */
+    getGraph: (uri: string) => getGraph(workspace, uri, (file) => diagnostician.diagnostics(file)),
     prepareRename: (uri: string, position: Position) => prepareRename(workspace, uri, position),
     rename: (uri: string, position: Position, newName: string) => rename(workspace, uri, position, newName),
     getWorkspaceSymbols: (query: string) => getWorkspaceSymbols(workspace, query),
@@ -60,3 +63,4 @@ export type { DiagnosticCode } from './codes';
 export { isDialogFile } from './files';
 export { RenameError } from './rename';
 export { SHOW_REFERENCES_COMMAND } from './codeLens';
+export type { GraphModel } from './graph';

@@ -21,6 +21,8 @@ export function run(): Promise<void> {
   // Evaluated only now, after `describe`/`it` exist on globalThis.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   require('./extension.test');
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  require('./graphPreview.test');
 
   return new Promise((resolve, reject) => {
     const runner = mocha.run((failures) => {

@@ -10,7 +10,7 @@
  */
 import type { FileModel, Span } from '../types';
 import type { BotContext, Report } from './context';
-import { normalizeExample } from './intents';
+import { normalizedOf } from './intents';
 
 export const DEFAULT_SIMILARITY = 0.85;
 
@@ -171,15 +171,16 @@ function* examplesOf(model: FileModel): Generator<void, Map<string, Example[]>, 
   if (known) return known;
   const byLocale = new Map<string, Example[]>();
   let count = 0;
+  const normalizedExamples = normalizedOf(model);
   for (const [intent, info] of model.intents) {
     for (const [locale, examples] of info.examples) {
       let list = byLocale.get(locale);
       if (!list) byLocale.set(locale, (list = []));
-      for (const e of examples) {
+      const normalized = normalizedExamples.get(`${intent}\u0000${locale}`) ?? [];
+      for (const [index, e] of examples.entries()) {
         if (++count % 500 === 0) yield;
-        const normalized = normalizeExample(e.text);
-        const tokens = trigramHashes(normalized);
-        list.push({ uri: model.uri, intent, span: e.span, text: e.text, normalized, tokens, signature: signatureOf(tokens) });
+        const tokens = trigramHashes(normalized[index]);
+        list.push({ uri: model.uri, intent, span: e.span, text: e.text, normalized: normalized[index], tokens, signature: signatureOf(tokens) });
       }
     }
   }

@@ -1,6 +1,7 @@
 /** Checks of the dialog tree: dead ends, waiting without a fallback, loops that never wait, asks without a prompt, branches. */
 import { parseCondition } from '../conditions';
 import type { FileModel, NodeInfo } from '../types';
+import { reachableNodes } from '../reachability';
 import { neverTrue } from './conditionFacts';
 import type { BotContext, Report } from './context';
 
@@ -48,6 +49,26 @@ export function* checkDialog(context: BotContext, report: Report): Generator<voi
     }
   }
   checkLoops(context, report);
+  checkReachable(context, report);
+}
+
+/** Nodes and flows that no conversation reaches from the entry point, the global intents or the fallbacks. */
+function checkReachable(context: BotContext, report: Report): void {
+  if (!context.manifest?.start || !context.isDefined('node', context.manifest.start)) return; // nothing to start from
+  const reachable = reachableNodes(context.workspace, context.bot);
+  for (const model of context.models) {
+    const reachedFlows = new Set<string>();
+    for (const [id, node] of model.nodes) if (reachable.has(id)) reachedFlows.add(node.flow);
+    for (const def of model.definitions) {
+      if (def.kind === 'flow') {
+        const anyReached = [...context.bot.ids('node').values()].some((defs) => defs[0].flow === def.id && reachable.has(defs[0].id));
+        if (!anyReached) report.add(model.uri, { code: 'unreachable-flow', message: `No conversation reaches the flow \`${def.id}\`: nothing leads to any of its nodes from the entry point, a global intent or a fallback.`, span: def.span });
+      } else if (def.kind === 'node' && !reachable.has(def.id)) {
+        const flowReached = [...context.bot.ids('node').values()].some((defs) => defs[0].flow === def.flow && reachable.has(defs[0].id));
+        if (flowReached) report.add(model.uri, { code: 'unreachable-node', message: `No conversation reaches \`${def.id}\`: no goto, intent, quick reply, branch or fallback leads here.`, span: def.span });
+      }
+    }
+  }
 }
 
 function checkBranch(context: BotContext, model: FileModel, id: string, node: NodeInfo, report: Report): void {

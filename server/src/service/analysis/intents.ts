@@ -18,7 +18,7 @@ export function normalizeExample(text: string): string {
 }
 
 /** The normalised examples of a file, per intent and locale, computed once per version of the file. */
-function normalizedOf(model: FileModel): Map<string, string[]> {
+export function normalizedOf(model: FileModel): Map<string, string[]> {
   return perFile('normalized', model, '', () => {
     const result = new Map<string, string[]>();
     for (const [id, intent] of model.intents) for (const [locale, examples] of intent.examples) result.set(`${id}\u0000${locale}`, examples.map((e) => normalizeExample(e.text)));

@@ -1,0 +1,79 @@
+/**
+ * In-process measurements of the dialog analysis (issue #3): cold parse and index, every check cold, the confusable
+ * check alone, memory, and after an edit in the large file: the file's own diagnostics (what the server sends at
+ * once) and the bot-wide checks (what it sends when typing pauses). Bundled and run by bench/analysis.mjs.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { createLanguageService } from '../server/src/service';
+import { analyzeBot, CHECKS, HEAVY_CHECKS } from '../server/src/service/analysis';
+
+const root = process.argv[2];
+const files: string[] = [];
+const walk = (dir: string) => {
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) walk(full);
+    else if (full.endsWith('.bot.yaml')) files.push(full);
+  }
+};
+walk(root);
+const uri = (f: string) => 'file://' + f;
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const p95 = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * 0.95))];
+const rows: [string, string][] = [];
+const ms = (x: number) => `${x.toFixed(0)} ms`;
+
+const service = createLanguageService();
+service.deferChecks();
+let t = performance.now();
+for (const f of files) service.setFile(uri(f), fs.readFileSync(f, 'utf8'), 0);
+rows.push(['parse and index, cold', ms(performance.now() - t)]);
+const bot = service.workspace.botOf(uri(files[0]));
+let examples = 0;
+for (const u of bot.files) for (const i of service.workspace.get(u)!.intents.values()) for (const l of i.examples.values()) examples += l.length;
+
+t = performance.now();
+let analysis = analyzeBot(service.workspace, bot, CHECKS);
+rows.push(['every check but confusable examples, cold', ms(performance.now() - t)]);
+t = performance.now();
+const heavy = analyzeBot(service.workspace, bot, HEAVY_CHECKS);
+rows.push(['confusable examples, cold', ms(performance.now() - t)]);
+const count = (a: typeof analysis) => [...a.problems.values()].reduce((n, l) => n + l.length, 0);
+rows.push(['problems found (checks / confusable examples)', `${count(analysis)} / ${count(heavy)}`]);
+// Run them once so the per-file caches are warm, as in a running server.
+service.runChecks('checks');
+service.runChecks('heavy');
+(globalThis as { gc?: () => void }).gc?.();
+rows.push(['memory: heap used / RSS after analysis', `${(process.memoryUsage().heapUsed / 1e6).toFixed(0)} MB / ${(process.memoryUsage().rss / 1e6).toFixed(0)} MB`]);
+
+const large = files.reduce((a, b) => (fs.statSync(a).size >= fs.statSync(b).size ? a : b));
+let text = fs.readFileSync(large, 'utf8');
+const local: number[] = [];
+const botWide: number[] = [];
+const heavyAfter: number[] = [];
+for (let i = 0; i < 30; i++) {
+  // Type a character into an example, then remove it.
+  const at = text.indexOf('        - ', Math.floor((text.length * (i + 1)) / 32)) + 10;
+  text = i % 2 === 0 ? text.slice(0, at) + 'x' + text.slice(at) : text.slice(0, at) + text.slice(at + 1);
+  t = performance.now();
+  const affected = service.setFile(uri(large), text, i + 1);
+  service.changedDiagnostics(affected);
+  local.push(performance.now() - t);
+  t = performance.now();
+  service.changedDiagnostics(service.runChecks('checks'));
+  botWide.push(performance.now() - t);
+  if (i < 6) {
+    t = performance.now();
+    service.changedDiagnostics(service.runChecks('heavy'));
+    heavyAfter.push(performance.now() - t);
+  }
+}
+rows.push(['edit in the large file → its diagnostics, p50 / p95 (n=30)', `${ms(median(local))} / ${ms(p95(local))}`]);
+rows.push(['edit → bot-wide checks re-run and published, p50 / p95', `${ms(median(botWide))} / ${ms(p95(botWide))}`]);
+rows.push(['edit → confusable examples re-run, median (n=6)', ms(median(heavyAfter))]);
+analysis = analyzeBot(service.workspace, bot, CHECKS);
+
+console.log(`| ${path.basename(root)}: ${files.length} files, ${examples.toLocaleString('en')} examples, large file ${path.relative(root, large)} (${(fs.statSync(large).size / 1e6).toFixed(2)} MB) | |`);
+console.log('|---|---:|');
+for (const [k, v] of rows) console.log(`| ${k} | ${v} |`);
