@@ -12,7 +12,7 @@ import * as path from 'node:path';
 import * as readline from 'node:readline';
 import { compileBot, startConversation, trainMatcher } from '../engine';
 import type { Conversation, Turn } from '../engine';
-import { fileUri, findDialogFiles, readText } from '../host/files';
+import { fileUri, findBotRoot, findDialogFiles, readText } from '../host/files';
 import { createLanguageService, isDialogFile } from '../service';
 
 export class ChatUsageError extends Error {
@@ -71,30 +71,6 @@ function parseArgs(args: string[]): Options {
   }
   options.bot = bot ?? '.';
   return options;
-}
-
-/** The folder of the bot a path belongs to: the nearest folder at or above it with a dialog file holding `bot:`. */
-function findBotRoot(start: string): string | undefined {
-  let folder = fs.statSync(start).isDirectory() ? start : path.dirname(start);
-  for (;;) {
-    let entries: string[] = [];
-    try {
-      entries = fs.readdirSync(folder);
-    } catch {
-      // unreadable folder: look further up
-    }
-    for (const entry of entries) {
-      if (!isDialogFile(entry)) continue;
-      try {
-        if (/^bot\s*:/m.test(readText(path.join(folder, entry)).text)) return folder;
-      } catch {
-        // unreadable file: not a manifest we can use
-      }
-    }
-    const parent = path.dirname(folder);
-    if (parent === folder) return undefined;
-    folder = parent;
-  }
 }
 
 export async function runChat(args: string[], stdin: NodeJS.ReadableStream, stdout: NodeJS.WritableStream, stderr: NodeJS.WritableStream): Promise<number> {

@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Diagnostic } from 'vscode-languageserver-types';
-import { fileUri, findDialogFiles, readText } from '../host/files';
+import { fileUri, findBotRoot, findDialogFiles, readText } from '../host/files';
 import { createLanguageService, CODES, isDialogFile } from '../service';
 import { formatReport } from './format';
 import type { FileReport } from './format';
@@ -45,39 +45,6 @@ function parseArgs(args: string[], isTTY: boolean): Options {
   return options;
 }
 
-/** The manifest folder a path belongs to: the nearest folder above it holding a dialog file with a `bot:` section. */
-function botRootOf(start: string): string | undefined {
-  let folder = fs.statSync(start).isDirectory() ? start : path.dirname(start);
-  for (;;) {
-    for (const entry of safeReaddir(folder)) {
-      if (isDialogFile(entry) && /^bot\s*:/m.test(safeHead(path.join(folder, entry)))) return folder;
-    }
-    const parent = path.dirname(folder);
-    if (parent === folder) return undefined;
-    folder = parent;
-  }
-}
-
-function safeReaddir(folder: string): string[] {
-  try {
-    return fs.readdirSync(folder);
-  } catch {
-    return [];
-  }
-}
-
-function safeHead(file: string): string {
-  try {
-    const fd = fs.openSync(file, 'r');
-    const buffer = Buffer.alloc(64 * 1024);
-    const n = fs.readSync(fd, buffer, 0, buffer.length, 0);
-    fs.closeSync(fd);
-    return buffer.subarray(0, n).toString('utf8');
-  } catch {
-    return '';
-  }
-}
-
 export async function runCheck(args: string[], stdout: NodeJS.WritableStream, stderr: NodeJS.WritableStream): Promise<number> {
   const options = parseArgs(args, Boolean((stdout as NodeJS.WriteStream).isTTY));
   const requested = new Set<string>();
@@ -89,7 +56,7 @@ export async function runCheck(args: string[], stdout: NodeJS.WritableStream, st
     const files = stat.isDirectory() ? findDialogFiles(p) : [p];
     for (const f of files) requested.add(path.resolve(f));
     // Load the whole bot of each path, so references to other files resolve.
-    const root = botRootOf(path.resolve(p));
+    const root = findBotRoot(path.resolve(p));
     for (const f of root ? findDialogFiles(root) : files) toLoad.add(path.resolve(f));
   }
   for (const f of requested) toLoad.add(f);

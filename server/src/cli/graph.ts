@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import { layoutGraph } from '../../../client/webview/graph/layout';
 import { drawDocument, LIGHT_PALETTE, wrap } from '../../../client/webview/graph/draw';
 import { labelOf, sceneOf, shownOf, textOf } from '../../../client/webview/graph/scene';
-import { fileUri, findDialogFiles, readText } from '../host/files';
+import { fileUri, findBotRoot, findDialogFiles, readText } from '../host/files';
 import { createLanguageService, isDialogFile } from '../service';
 import { graphOf } from '../service/graph';
 import type { GraphModel, GraphNode } from '../service/graph';
@@ -51,15 +51,6 @@ function parseArgs(args: string[]): Options {
   return options;
 }
 
-/** The nearest folder at or above `start` that holds a manifest (a dialog file with a `bot:` section). */
-function botRootOf(start: string): string | undefined {
-  for (let folder = start; ; folder = path.dirname(folder)) {
-    const entries = fs.existsSync(folder) ? fs.readdirSync(folder).filter(isDialogFile) : [];
-    if (entries.some((entry) => /^bot\s*:/m.test(readText(path.join(folder, entry)).text))) return folder;
-    if (path.dirname(folder) === folder) return undefined;
-  }
-}
-
 /** Loads the bot at `target` (a bot folder, a folder inside a bot, or a dialog file) and returns its graph. */
 export function loadGraph(target: string): GraphModel {
   if (!fs.existsSync(target)) throw new GraphUsageError(`no such file or folder: ${target}`);
@@ -67,7 +58,7 @@ export function loadGraph(target: string): GraphModel {
   const isFolder = fs.statSync(absolute).isDirectory();
   if (!isFolder && !isDialogFile(absolute)) throw new GraphUsageError(`${target} is not a dialog file (dialog files end in .bot.yaml or .bot.yml).`);
   const folder = isFolder ? absolute : path.dirname(absolute);
-  const root = botRootOf(folder) ?? folder;
+  const root = findBotRoot(folder) ?? folder;
   const service = createLanguageService();
   for (const file of new Set([...findDialogFiles(root), ...(isFolder ? findDialogFiles(absolute) : [absolute])])) {
     service.setFile(fileUri(file), readText(file).text);

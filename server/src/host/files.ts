@@ -51,3 +51,42 @@ export function readText(file: string): ReadResult {
 export function fileUri(file: string): string {
   return pathToFileURL(path.resolve(file)).toString();
 }
+
+/**
+ * The folder of the bot a path belongs to: the nearest folder at or above it with a dialog file that has a `bot:`
+ * section (only the first 64 KB of each file are read). Undefined when the path belongs to no bot.
+ */
+export function findBotRoot(start: string): string | undefined {
+  let folder: string;
+  try {
+    folder = fs.statSync(start).isDirectory() ? start : path.dirname(start);
+  } catch {
+    folder = path.dirname(start);
+  }
+  for (;;) {
+    let entries: string[] = [];
+    try {
+      entries = fs.readdirSync(folder);
+    } catch {
+      // an unreadable folder: look further up
+    }
+    if (entries.some((entry) => isDialogFile(entry) && /^bot\s*:/m.test(head(path.join(folder, entry))))) return folder;
+    const parent = path.dirname(folder);
+    if (parent === folder) return undefined;
+    folder = parent;
+  }
+}
+
+function head(file: string): string {
+  try {
+    const fd = fs.openSync(file, 'r');
+    try {
+      const buffer = Buffer.alloc(64 * 1024);
+      return buffer.subarray(0, fs.readSync(fd, buffer, 0, buffer.length, 0)).toString('utf8');
+    } finally {
+      fs.closeSync(fd);
+    }
+  } catch {
+    return '';
+  }
+}
