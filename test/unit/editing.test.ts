@@ -166,6 +166,35 @@ flows:
     assert.deepEqual(problems(f.service, uri, ['missing-translation', 'yaml-syntax']), []);
   });
 
+  it('move an example to the intent it is confused with, in another file', () => {
+    const f = fixture(`${BOT}
+//- /bot/nlu.bot.yaml
+intents:
+  track:
+    examples:
+      en:
+        - I want to cancel my orders   # belongs to cancel
+        - where is my parcel
+      fr: [où est mon colis, suivre]
+//- /bot/cancel.bot.yaml
+intents:
+  cancel:
+    examples:
+      en:
+        - I want to cancel my order
+        - stop it
+      fr: [annuler, stop]
+`);
+    const uri = f.uris['/bot/nlu.bot.yaml'];
+    const diagnostics = f.service.getDiagnostics(uri).filter((d) => d.code === 'confusable-examples');
+    assert.equal(diagnostics.length, 1);
+    const move = f.service.getCodeActions(uri, diagnostics).find((a) => a.title === 'Move this example to `cancel`')!;
+    const texts = apply(f, move.edit!);
+    assert.match(texts['/bot/nlu.bot.yaml'], /en:\n {8}- where is my parcel\n/);
+    assert.match(texts['/bot/cancel.bot.yaml'], /- stop it\n {8}- I want to cancel my orders\n {6}fr:/);
+    assert.deepEqual(problems(f.service, f.uris['/bot/cancel.bot.yaml'], ['yaml-syntax', 'duplicate-example']), []);
+  });
+
   it('remove a duplicate example, in block and flow lists', () => {
     const f = fixture(`${BOT}
 //- /bot/nlu.bot.yaml

@@ -11,7 +11,7 @@ import type { FileModel, Kind } from './types';
 import { KIND_NAMES } from './types';
 import type { Workspace } from './workspace';
 
-type DiagnosticData = { suggestions?: string[]; missing?: string[]; kind?: Kind; id?: string };
+type DiagnosticData = { suggestions?: string[]; missing?: string[]; kind?: Kind; id?: string; moveTo?: string[]; locale?: string };
 
 export function getCodeActions(workspace: Workspace, uri: string, diagnostics: Diagnostic[]): CodeAction[] {
   const model = workspace.get(uri);
@@ -38,6 +38,12 @@ export function getCodeActions(workspace: Workspace, uri: string, diagnostics: D
     if (code === 'duplicate-example') {
       const edit = removeListItem(model, diagnostic.range);
       if (edit) fix('Remove this example', { [uri]: [edit] }, true);
+    }
+    if ((code === 'duplicate-example' || code === 'confusable-examples') && data.moveTo && data.locale) {
+      for (const intent of data.moveTo) {
+        const changes = moveExample(workspace, model, diagnostic.range, intent, data.locale);
+        if (changes) fix(`Move this example to \`${intent}\``, changes);
+      }
     }
   }
   return actions;
@@ -140,6 +146,35 @@ function addTranslations(model: FileModel, range: Range, missing: string[]): Tex
     const source = model.text.slice(value.range[0], value.range[1]);
     const defaultLocale = model.manifest?.defaultLocale ?? locale ?? 'en';
     return { range: model.lines.range({ start: value.range[0], end: value.range[1] }), newText: `{ ${defaultLocale}: ${source}, ${missing.map((l) => `${l}: ""`).join(', ')} }` };
+  }
+  return undefined;
+}
+
+/** Moves the example at `range` into the examples of `intent` in `locale` (appended as the last item). */
+function moveExample(workspace: Workspace, model: FileModel, range: Range, intent: string, locale: string): Record<string, TextEdit[]> | undefined {
+  const remove = removeListItem(model, range);
+  const start = model.lines.offset(range.start);
+  const end = model.lines.offset(range.end);
+  const source = model.text.slice(start, end);
+  for (const def of workspace.botOf(model.uri).lookup('intent', intent)) {
+    const target = workspace.get(def.uri);
+    const intentPair = pairsOf(getPair(target?.doc?.contents, 'intents')?.value).find((p) => (p.key as YamlNode).range?.[0] === def.span.start);
+    const list = getPair(getPair(intentPair?.value, 'examples')?.value, locale)?.value;
+    if (!target || !remove || !list || !('items' in list) || !Array.isArray(list.items) || list.items.length === 0) continue;
+    const items = list.items as YamlNode[];
+    const last = items[items.length - 1];
+    let insert: TextEdit;
+    if ((list as YAMLSeq).flow) {
+      insert = { range: target.lines.range({ start: last.range![1], end: last.range![1] }), newText: `, ${source}` };
+    } else {
+      const column = columnOf(target, last.range![0]);
+      const at = nextLineStart(target.text, last.range![1] - 1);
+      const prefix = at === target.text.length && !target.text.endsWith('\n') ? '\n' : '';
+      insert = { range: target.lines.range({ start: at, end: at }), newText: `${prefix}${' '.repeat(column - 2)}- ${source}\n` };
+    }
+    const changes: Record<string, TextEdit[]> = { [model.uri]: [remove] };
+    (changes[def.uri] ??= []).push(insert);
+    return changes;
   }
   return undefined;
 }

@@ -33,6 +33,7 @@ const SEEDS = Int32Array.from({ length: HASHES }, (_, i) => mix(0x9e3779b9 + i *
 export interface Example {
   uri: string;
   intent: string;
+  locale?: string;
   span: Span;
   text: string;
   normalized: string;
@@ -180,7 +181,7 @@ function* examplesOf(model: FileModel): Generator<void, Map<string, Example[]>, 
       for (const [index, e] of examples.entries()) {
         if (++count % 500 === 0) yield;
         const tokens = trigramHashes(normalized[index]);
-        list.push({ uri: model.uri, intent, span: e.span, text: e.text, normalized: normalized[index], tokens, signature: signatureOf(tokens) });
+        list.push({ uri: model.uri, intent, locale, span: e.span, text: e.text, normalized: normalized[index], tokens, signature: signatureOf(tokens) });
       }
     }
   }
@@ -207,6 +208,7 @@ export function* checkConfusables(context: BotContext, report: Report): Generato
         message: `This example is ${Math.round(match.similarity * 100)}% like "${match.other.text}" in \`${match.other.intent}\`: the bot may confuse \`${example.intent}\` and \`${match.other.intent}\`.`,
         span: example.span,
         related: [{ uri: match.other.uri, span: match.other.span, message: `In \`${match.other.intent}\`` }],
+        data: { moveTo: [match.other.intent], locale: example.locale },
       });
     }
   }

@@ -47,7 +47,7 @@ export function* checkIntents(context: BotContext, report: Report): Generator<vo
         examples.forEach((example, index) => {
           const key = `${locale}\u0000${normalized[index]}`;
           const group = groups.get(key);
-          const occurrence = { uri: model.uri, intent: id, span: example.span, index };
+          const occurrence = { uri: model.uri, intent: id, span: example.span, index, locale };
           if (group) group.push(occurrence);
           else groups.set(key, [occurrence]);
         });
@@ -62,6 +62,7 @@ interface Occurrence {
   intent: string;
   span: Span;
   index: number;
+  locale: string;
 }
 
 /**
@@ -88,6 +89,7 @@ function reportDuplicates(group: Occurrence[], report: Report): void {
       message: `This example is also in ${names.join(', ')} (same words, ignoring case, accents and punctuation): the bot cannot tell these intents apart on it.`,
       span: occurrence.span,
       related: others.map((o) => ({ uri: o.uri, span: o.span, message: `In \`${o.intent}\`` })),
+      data: { moveTo: names.map((n) => n.slice(1, -1)), locale: occurrence.locale },
     });
   }
 }
