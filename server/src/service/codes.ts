@@ -67,8 +67,3 @@ export const CODES = {
 } as const satisfies Record<string, { severity: Severity; title: string }>;
 
 export type DiagnosticCode = keyof typeof CODES;
-
-/** Where each code is documented: the anchor of its entry in docs/diagnostics.md. */
-export function codeDocsAnchor(code: DiagnosticCode): string {
-  return `docs/diagnostics.md#${code}`;
-}

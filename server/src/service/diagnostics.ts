@@ -290,7 +290,3 @@ function changedProblems(before: BotAnalysis | undefined, after: BotAnalysis, bo
   const signature = (problems: Problem[] | undefined) => (problems ?? []).map((p) => `${p.code}:${p.span.start}:${p.span.end}:${p.message}`).join('\n');
   return [...bot.files].filter((uri) => before.models.get(uri) !== after.models.get(uri) || signature(before.problems.get(uri)) !== signature(after.problems.get(uri)));
 }
-
-export function getDiagnostics(workspace: Workspace, uri: string): Diagnostic[] {
-  return new Diagnostician(workspace).diagnostics(uri);
-}

@@ -196,9 +196,10 @@ function readFile(model: FileModel): FilePart {
         flow: flowId,
         uri: model.uri,
         info,
-        waits: getPair(node, 'ask') !== undefined || nonEmpty(getPair(node, 'quick_replies')?.value) || nonEmpty(getPair(node, 'on')?.value),
+        // What the model already read: one definition of "waits" and of the node's fallback.
+        waits: info.waits,
         branches: getPair(node, 'branch') !== undefined,
-        fallback: stringOf(getPair(node, 'fallback')?.value),
+        fallback: info.fallback,
         moves: nodeMoves(node),
       });
     }

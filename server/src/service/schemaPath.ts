@@ -35,8 +35,3 @@ export function isObjectSchema(schema: JsonSchema): boolean {
   const type = schema.type;
   return type === 'object' || (Array.isArray(type) && type.includes('object')) || (!type && !!schema.properties);
 }
-
-/** A plain-words description, with a line that says how the value looks when it is a reference or a condition. */
-export function describe(schema: JsonSchema): string {
-  return schema.description ?? '';
-}
