@@ -5,6 +5,7 @@
  *
  *   node bench/run.mjs            the "issue-2" bot: 5,000 intents, 100,000 examples, 10,000 nodes, 100 files
  *   node bench/run.mjs --quick    a small bot (500 intents, 10k examples, 1k nodes, 10 files) for a sanity run
+ *   node bench/run.mjs --size issue-3   the bot of issue #3 (10,000 intents, 200,000 examples, 20,000 nodes, 200 files)
  *
  * Options: --edits N (50) --requests N (50) --warmup N (4) --no-yls --full-sync --cpu-prof --regenerate
  *          --name NAME --json FILE --server PATH
@@ -48,6 +49,7 @@ function parseArgs(argv) {
       return n;
     };
     if (arg === '--quick') a.size = 'quick';
+    else if (key === '--size') a.size = value();
     else if (key === '--edits') a.edits = count();
     else if (key === '--requests') a.requests = count();
     else if (key === '--warmup') a.warmup = count();

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { analyzeBot } from '../../server/src/service/analysis';
-import { findConfusables, jaccard, signatureOf, trigramHashes } from '../../server/src/service/analysis/confusables';
-import type { Example } from '../../server/src/service/analysis/confusables';
+import { ConfusableIndex, findConfusables, jaccard, trigramTokens } from '../../server/src/service/analysis/confusables';
+import type { ExampleText } from '../../server/src/service/analysis/confusables';
 import { luhn, validIban, findPersonalData } from '../../server/src/service/analysis/privacy';
 import { checkSsml } from '../../server/src/service/analysis/wording';
 import { fixture, problems } from '../fixture';
@@ -273,35 +273,75 @@ flows:
   it('finds confusable pairs like comparing every pair does: exact similarities, nearly all of them', () => {
     let seed = 7;
     const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
-    const words = ['cancel', 'my', 'order', 'orders', 'the', 'please', 'refund', 'track', 'parcel', 'where', 'is', 'now'];
-    const texts = Array.from({ length: 600 }, () => Array.from({ length: 3 + Math.floor(random() * 4) }, () => words[Math.floor(random() * words.length)]).join(' '));
-    const examples: Example[] = texts.map((text, i) => {
-      const tokens = trigramHashes(text);
-      return { uri: 'u', intent: `i${i % 7}`, span: { start: i, end: i }, text, normalized: text, tokens, signature: signatureOf(tokens) };
-    });
+    const words = ['cancel', 'my', 'order', 'orders', 'the', 'please', 'refund', 'track', 'parcel', 'where', 'is', 'now', 'où', 'colis'];
+    const texts = Array.from({ length: 800 }, () => Array.from({ length: 1 + Math.floor(random() * 6) }, () => words[Math.floor(random() * words.length)]).join(' '));
+    const examples: ExampleText[] = texts.map((text, i) => ({ uri: 'u', intent: `i${i % 7}`, span: { start: i, end: i }, text, normalized: text }));
+    const sets = new Map(examples.map((e) => [e, Int32Array.from(new Set(trigramTokens(e.normalized))).sort()]));
     for (const threshold of [0.7, 0.85]) {
       const fast = findConfusables(examples, threshold);
       let brute = 0;
       for (const x of examples) {
-        const similarities = examples
-          .filter((y) => y.intent !== x.intent && y.normalized !== x.normalized && x.tokens.length >= 3 && y.tokens.length >= 3)
-          .map((y) => jaccard(x.tokens, y.tokens))
-          .filter((s) => s >= threshold);
+        const best = Math.max(
+          0,
+          ...examples
+            .filter((y) => y.intent !== x.intent && y.normalized !== x.normalized && sets.get(x)!.length >= 3 && sets.get(y)!.length >= 3)
+            .map((y) => jaccard(sets.get(x)!, sets.get(y)!)),
+        );
         const found = fast.get(x);
-        if (similarities.length === 0) {
+        if (best < threshold) {
           assert.equal(found, undefined, `no false match for "${x.text}"`);
           continue;
         }
         brute++;
         if (found) {
-          assert.ok(found.similarity >= threshold && found.similarity <= Math.max(...similarities));
-          assert.equal(found.similarity, jaccard(x.tokens, found.other.tokens));
+          assert.ok(found.similarity >= threshold && found.similarity <= best, `the match of "${x.text}"`);
+          assert.equal(found.similarity, jaccard(sets.get(x)!, sets.get(found.other)!), 'the similarity is exact');
+          assert.notEqual(found.other.intent, x.intent);
         }
       }
-      assert.ok(brute > 20, 'the data has confusable pairs');
+      assert.ok(brute > 50, `the data has confusable pairs (${brute} at ${threshold})`);
       // A pair at the threshold is a candidate with probability 0.84 (0.7) or 0.997 (0.85); an example usually has several.
       assert.ok(fast.size / brute >= (threshold < 0.8 ? 0.85 : 0.97), `recall ${fast.size}/${brute} at ${threshold}`);
     }
+  });
+
+  it('updates the confusable index after edits as building it again would', () => {
+    let seed = 11;
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    const words = ['cancel', 'my', 'order', 'orders', 'the', 'please', 'refund', 'track', 'parcel', 'where', 'is'];
+    const sentence = () => Array.from({ length: 2 + Math.floor(random() * 5) }, () => words[Math.floor(random() * words.length)]).join(' ');
+    const files = new Map<string, ExampleText[]>();
+    const file = (uri: string) => Array.from({ length: 40 }, (_, i) => {
+      const text = sentence();
+      return { uri, intent: `i${i % 4}`, span: { start: i, end: i }, text, normalized: text };
+    });
+    for (const uri of ['f1', 'f2', 'f3', 'f4']) files.set(uri, file(uri));
+    const index = new ConfusableIndex(0.7);
+    const steps = index.build(files);
+    while (!steps.next().done);
+    const summary = (ix: ConfusableIndex) => [...ix.matches()].map((m) => `${m.example.uri}:${m.example.span.start}:${m.example.text}=${m.similarity.toFixed(6)}`).sort();
+    for (let round = 0; round < 30; round++) {
+      const uri = `f${1 + Math.floor(random() * 4)}`;
+      const list = [...files.get(uri)!];
+      const at = Math.floor(random() * list.length);
+      const text = sentence();
+      if (random() < 0.5) list[at] = { ...list[at], text, normalized: text }; // an example edited
+      else if (random() < 0.5) list.splice(at, 1); // removed
+      else list.splice(at, 0, { uri, intent: list[at].intent, span: { start: 100 + round, end: 100 + round }, text, normalized: text }); // added
+      files.set(uri, list);
+      index.update(uri, list);
+      const fresh = new ConfusableIndex(0.7);
+      const build = fresh.build(files);
+      while (!build.next().done);
+      assert.deepEqual(summary(index), summary(fresh), `after edit ${round}`);
+    }
+    index.update('f2', undefined);
+    files.delete('f2');
+    const fresh = new ConfusableIndex(0.7);
+    const build = fresh.build(files);
+    while (!build.next().done);
+    assert.deepEqual(summary(index), summary(fresh), 'after a file left the bot');
+    assert.ok(summary(fresh).length > 10, 'the data has confusable pairs');
   });
 
   it('severities follow the manifest, then the settings; off hides; a comment silences the next line', () => {
