@@ -7,6 +7,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { createLanguageService } from '../server/src/service';
 import { analyzeBot, CHECKS, HEAVY_CHECKS } from '../server/src/service/analysis';
+import type { Check } from '../server/src/service/analysis/context';
+import { createSpellers } from '../server/src/host/spelling';
 
 const root = process.argv[2];
 const files: string[] = [];
@@ -26,6 +28,9 @@ const ms = (x: number) => `${x.toFixed(0)} ms`;
 
 const service = createLanguageService();
 service.deferChecks();
+// The dictionaries as the server has them (dist/dictionaries, from `npm run build`; else the npm packages' slower form).
+const spellers = createSpellers({ folder: path.join(__dirname, '../../dist/dictionaries') });
+service.setSpellers(spellers);
 let t = performance.now();
 for (const f of files) service.setFile(uri(f), fs.readFileSync(f, 'utf8'), 0);
 rows.push(['parse and index, cold', ms(performance.now() - t)]);
@@ -34,8 +39,29 @@ let examples = 0;
 for (const u of bot.files) for (const i of service.workspace.get(u)!.intents.values()) for (const l of i.examples.values()) examples += l.length;
 
 t = performance.now();
-let analysis = analyzeBot(service.workspace, bot, CHECKS);
+for (const locale of service.workspace.manifestOf(bot)?.manifest?.locales ?? []) spellers(locale);
+rows.push(['spelling dictionaries loaded', ms(performance.now() - t)]);
+/** The time spent in one check, its generator steps included. */
+const spent = new Map<string, number>();
+const timed = (name: string, check: Check): Check => (context, report) => {
+  let started = performance.now();
+  const run = check(context, report);
+  spent.set(name, performance.now() - started);
+  if (!run) return undefined;
+  return (function* () {
+    for (;;) {
+      started = performance.now();
+      const step = run.next();
+      spent.set(name, spent.get(name)! + performance.now() - started);
+      if (step.done) return;
+      yield;
+    }
+  })();
+};
+t = performance.now();
+let analysis = analyzeBot(service.workspace, bot, Object.fromEntries(Object.entries(CHECKS).map(([name, check]) => [name, timed(name, check)])));
 rows.push(['every check but confusable examples, cold', ms(performance.now() - t)]);
+rows.push(['of which spelling', ms(spent.get('spelling')!)]);
 t = performance.now();
 const heavy = analyzeBot(service.workspace, bot, HEAVY_CHECKS);
 rows.push(['confusable examples, cold', ms(performance.now() - t)]);

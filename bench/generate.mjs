@@ -613,6 +613,8 @@ export function generate(opts, log = () => {}) {
     w.push('    threshold: 0.6');
     w.push('  channels:');
     w.push('    web: { type: chat, max_length: 640 }');
+    // Words of CLINC150's intent names (quick-reply labels) that the English dictionary does not have.
+    w.push('  words: [PTO, APR, Uber, todo]');
     w.push('  on:');
     for (const e of manifestOn) w.push(`    ${e.intent}: ${e.target}`);
     w.push('');

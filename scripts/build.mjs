@@ -1,6 +1,7 @@
-// Bundles the extension client, the language server, the CLI and the graph preview's webview with esbuild.
+// Bundles the extension client, the language server, the CLI and the webviews (graph preview, simulator) with esbuild.
 // `--watch` rebuilds on change.
 import * as esbuild from 'esbuild';
+import { prepareDictionaries } from './dictionaries.mjs';
 
 const watch = process.argv.includes('--watch');
 const production = process.argv.includes('--production');
@@ -31,6 +32,11 @@ const webviewBuild = (workerSource) => ({
   define: { LAYOUT_WORKER_SOURCE: JSON.stringify(workerSource) },
 });
 const styleBuild = { ...browser, entryPoints: ['client/webview/graph/graph.css'], outfile: 'dist/webview/graph.css' };
+// The simulator's webview (client/webview/simulator): one script and one style sheet.
+const simulatorBuilds = [
+  { ...browser, entryPoints: ['client/webview/simulator/main.ts'], outfile: 'dist/webview/simulator.js', sourcemap: production ? false : 'inline' },
+  { ...browser, entryPoints: ['client/webview/simulator/simulator.css'], outfile: 'dist/webview/simulator.css' },
+];
 
 async function buildWebview() {
   const worker = await esbuild.build(workerBuild);
@@ -38,13 +44,14 @@ async function buildWebview() {
 }
 
 if (watch) {
-  for (const options of [...builds, styleBuild]) await (await esbuild.context(options)).watch();
+  await prepareDictionaries();
+  for (const options of [...builds, styleBuild, ...simulatorBuilds]) await (await esbuild.context(options)).watch();
   // The page's script embeds the worker: rebuild both when any webview file changes.
   const rebuild = { name: 'rebuild-webview', setup: (build) => build.onEnd(() => buildWebview().catch((e) => console.error(e.message))) };
   await (await esbuild.context({ ...workerBuild, plugins: [rebuild] })).watch();
   await (await esbuild.context({ ...webviewBuild(''), write: false, plugins: [rebuild] })).watch();
 } else {
   const started = Date.now();
-  await Promise.all([...builds, styleBuild].map((options) => esbuild.build(options)).concat(buildWebview()));
+  await Promise.all([...builds, styleBuild, ...simulatorBuilds].map((options) => esbuild.build(options)).concat(buildWebview(), prepareDictionaries()));
   console.log(`built dist/ in ${Date.now() - started} ms`);
 }

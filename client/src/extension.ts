@@ -4,6 +4,7 @@ import { commands, Location, Position, Range, Uri, workspace } from 'vscode';
 import type { ExtensionContext } from 'vscode';
 import { LanguageClient, TransportKind } from 'vscode-languageclient/node';
 import { registerGraphPreview } from './graphPreview';
+import { registerSimulator } from './simulatorPanel';
 import type { LanguageClientOptions, ServerOptions } from 'vscode-languageclient/node';
 
 let client: LanguageClient | undefined;
@@ -34,7 +35,7 @@ export async function activate(context: ExtensionContext): Promise<void> {
       ),
     ),
   );
-  registerGraphPreview(context, client);
+  registerSimulator(context, client, registerGraphPreview(context, client));
   await client.start();
 }
 

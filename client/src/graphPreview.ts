@@ -31,6 +31,8 @@ class GraphPreview {
   rendered?: { nodes: number; layoutMs: number; drawMs: number };
   /** Bumped by each request, so that a slow answer never overwrites a newer one. */
   private generation = 0;
+  /** The simulator's conversation, drawn on the graph of its bot. */
+  private conversation?: ConversationPath;
 
   constructor(
     readonly panel: vscode.WebviewPanel,
@@ -103,8 +105,22 @@ class GraphPreview {
     this.graph = graph;
     this.panel.title = `Graph: ${graph.bot.name}`;
     this.post({ type: 'graph', uri, graph });
+    this.postConversation();
     const editor = vscode.window.activeTextEditor ?? vscode.window.visibleTextEditors.find((e) => isDialog(e.document));
     if (editor) this.followCursor(editor, true);
+  }
+
+  /** Shows the way a simulator conversation took, when it is a conversation with this preview's bot. */
+  showConversation(conversation: ConversationPath | undefined): void {
+    this.conversation = conversation;
+    this.postConversation();
+  }
+
+  private postConversation(): void {
+    const c = this.conversation;
+    if (!this.graph) return;
+    const mine = c !== undefined && c.root === this.graph.bot.root;
+    this.post({ type: 'path', nodes: mine ? c.nodes : [], current: mine ? c.current : undefined });
   }
 
   /** The innermost node written at a line of a file. */
@@ -170,11 +186,26 @@ class GraphPreview {
   }
 }
 
-export function registerGraphPreview(context: vscode.ExtensionContext, client: LanguageClient): void {
+/** The way a simulator conversation took on a bot (the bot's folder uri): nodes in the order visited, where it waits. */
+export interface ConversationPath {
+  root: string;
+  nodes: string[];
+  current?: string;
+}
+
+/** What other panels can ask of the graph preview. */
+export interface GraphPreviews {
+  /** Highlights a simulator conversation on the open previews of its bot (undefined: no conversation any more). */
+  showConversation(conversation: ConversationPath | undefined): void;
+}
+
+export function registerGraphPreview(context: vscode.ExtensionContext, client: LanguageClient): GraphPreviews {
   const previews = new Set<GraphPreview>();
+  let conversation: ConversationPath | undefined;
   const create = (panel: vscode.WebviewPanel, uri: vscode.Uri) => {
     const preview = new GraphPreview(panel, uri, client, context.extensionUri, (p) => previews.delete(p));
     previews.add(preview);
+    preview.showConversation(conversation);
     return preview;
   };
   context.subscriptions.push(
@@ -212,4 +243,10 @@ export function registerGraphPreview(context: vscode.ExtensionContext, client: L
       },
     }),
   );
+  return {
+    showConversation(next) {
+      conversation = next;
+      for (const preview of previews) preview.showConversation(next);
+    },
+  };
 }

@@ -8,14 +8,20 @@ import { CodeActionKind, createConnection, ErrorCodes, FileChangeType, ProposedF
 import type { InitializeParams, InitializeResult } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { fileUri, findDialogFiles, readText } from './host/files';
+import { createSpellers } from './host/spelling';
 import { createLanguageService, isDialogFile, RenameError } from './service';
 import { GRAPH_REQUEST } from './service/graph';
 import type { GraphParams } from './service/graph';
+import { registerSimulator } from './simulator/register';
 
 const connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
 const service = createLanguageService();
 service.deferChecks();
+// Spelling dictionaries (dist/dictionaries): each loaded the first time the checks meet its language, in tens of ms.
+service.setSpellers(
+  createSpellers({ onLoad: (message) => connection.console.info(`Botmaster: ${message}`), onError: (message) => connection.console.error(`Botmaster: ${message}`) }),
+);
 /** Bot-wide checks run once the user pauses this long (the heavy ones, like confusable examples, after a longer pause). */
 const CHECK_DELAYS_MS = { checks: 150, heavy: 750 } as const;
 const checkTimers: Partial<Record<keyof typeof CHECK_DELAYS_MS, NodeJS.Timeout>> = {};
@@ -213,6 +219,7 @@ connection.onHover((params) => asked() && safely(() => service.getHover(params.t
 connection.onDocumentSymbol((params) => asked() && safely(() => service.getDocumentSymbols(params.textDocument.uri), []));
 connection.onWorkspaceSymbol((params) => asked() && safely(() => service.getWorkspaceSymbols(params.query), []));
 connection.onRequest(GRAPH_REQUEST, (params: GraphParams) => asked() && safely(() => service.getGraph(params.uri) ?? null, null));
+registerSimulator(connection, service.workspace, asked, () => !indexing);
 connection.onCodeAction((params) => asked() && safely(() => service.getCodeActions(params.textDocument.uri, params.context.diagnostics), []));
 connection.onCodeLens((params) => asked() && safely(() => service.getCodeLenses(params.textDocument.uri), []));
 /** Rename errors (an invalid or taken name) go back to the editor as the request's error, shown to the user. */

@@ -42,6 +42,8 @@ const WORKSPACE = path.resolve(opts.workspace);
 const BASE = path.resolve(process.env.VSCODE_TEST_DIR ?? path.join(REPO, '.vscode-test'));
 const SCREENSHOTS = path.join(BASE, 'screenshots');
 const OUT = path.join(REPO, 'out', 'test', 'e2e');
+/** Where the simulator UI test saves a transcript: what the save dialog offers for the support bot. */
+const SAVED_TRANSCRIPT = path.join(WORKSPACE, 'support', 'Acme-Shop-support-conversation.md');
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const CHROMIUM_ARGS = [
   '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
@@ -82,6 +84,8 @@ async function cleanup() {
   killGroup('SIGKILL');
   // The suite's throwaway bot (test/e2e/suite/extension.test.ts), if a run was cut short before its after().
   fs.rmSync(path.join(WORKSPACE, '_e2e_tmp'), { recursive: true, force: true });
+  // The transcript the simulator UI test saves, likewise.
+  fs.rmSync(SAVED_TRANSCRIPT, { force: true });
 }
 function killGroup(signal) {
   killCodeServerGroup(codeServer, signal);
@@ -484,6 +488,125 @@ async function uiGraphPreview({ url }) {
   }
 }
 
+// ------------------------------------------------------------------ 2d. UI test: the simulator
+// Opens a flow of the support bot, runs "Botmaster: Open Simulator" from the command palette, types a greeting in the
+// webview's input box and finds the bot's answer in the chat; taps a button and takes it back with Undo; asks where an
+// order is and finds the intent in the debug side bar; clicks the current node there and sees its file open; opens the
+// graph preview and finds the way the conversation took highlighted; reloads the window and finds the conversation
+// restored. Screenshot: .vscode-test/screenshots/simulator-vscode.png.
+async function uiSimulator({ url }) {
+  const started = Date.now();
+  const folder = path.join(WORKSPACE, 'support');
+  const page = await newPage('ui-simulator');
+  /** The webview frame that holds the simulator (the graph preview's may be open too). */
+  const simulatorFrame = async (timeout = 30_000) => {
+    const deadline = Date.now() + timeout;
+    while (Date.now() < deadline) {
+      for (const frame of page.frames()) {
+        if (await frame.locator('form.composer').count().catch(() => 0)) return frame;
+      }
+      await page.waitForTimeout(250);
+    }
+    throw new Error('no simulator webview in the page');
+  };
+  const palette = async (command) => {
+    await page.keyboard.press('Control+Shift+P');
+    const input = page.locator('.quick-input-widget input');
+    await input.waitFor({ state: 'visible', timeout: 10_000 });
+    await input.fill(`>${command}`);
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: command.replace(/^.*: /, '') }).first().waitFor({ timeout: 15_000 });
+    await page.keyboard.press('Enter');
+  };
+  try {
+    await page.goto(workbenchUrl(url, folder));
+    await waitForWorkbench(page);
+    await palette('View: Close All Editors');
+    await quickOpen(page, path.join('flows', 'main.bot.yaml'));
+    await page.waitForTimeout(2000); // the server indexes the bot
+    await palette('Botmaster: Open Simulator');
+    let frame = await simulatorFrame();
+    await frame.locator('.msg.bot .text', { hasText: 'What can I help you with?' }).waitFor({ timeout: 30_000 });
+    const input = frame.locator('input.input');
+    await input.click();
+    await input.fill('hello');
+    await input.press('Enter');
+    await frame.locator('.turn[data-index="1"] .msg.bot .text', { hasText: 'Hello again! How can I help?' }).waitFor({ timeout: 15_000 });
+    log('UI: the simulator answered "hello" with "Hello again! How can I help?"');
+    await frame.locator('.turn[data-index="1"] button.quick-reply', { hasText: 'Track an order' }).click();
+    await frame.locator('.turn[data-index="2"] .msg.bot .text', { hasText: "What's your order number?" }).waitFor({ timeout: 15_000 });
+    await frame.locator('.toolbar button', { hasText: 'Undo' }).click();
+    await frame.locator('.turn[data-index="2"]').waitFor({ state: 'detached', timeout: 15_000 });
+    await frame.locator('.turn[data-index="1"] button.quick-reply').first().waitFor({ timeout: 15_000 }); // live again
+    await input.fill('hey, can you tell me where my parcel ACM-482913 is?');
+    await input.press('Enter');
+    await frame.locator('.turn[data-index="2"] .msg.bot .text', { hasText: 'You can follow order ACM-482913' }).waitFor({ timeout: 15_000 });
+    const intent = (await frame.locator('aside.debug .intent strong').textContent()) ?? '';
+    const slots = (await frame.locator('aside.debug .slots').textContent()) ?? '';
+    log(`UI: the side bar shows intent ${intent} and the slots ${slots}`);
+    if (intent !== 'order.track') failures.push(`UI (simulator): the side bar shows the intent "${intent}", not order.track`);
+    if (!/order_number/.test(slots)) failures.push(`UI (simulator): the side bar does not show the slot order_number: "${slots}"`);
+    await palette('View: Toggle Primary Side Bar Visibility'); // room for the chat and its side bar
+    await page.waitForTimeout(800);
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'simulator-vscode.png') });
+    await palette('View: Toggle Primary Side Bar Visibility');
+    // Copy, and Save through the save dialog (code-server's own file dialog, in the quick input), as offered: Markdown
+    // in the bot's folder (deleted right after, and by cleanup()).
+    await frame.locator('.toolbar button', { hasText: 'Copy' }).click();
+    await page.locator('.notifications-toasts', { hasText: 'Transcript copied.' }).waitFor({ timeout: 15_000 });
+    const saved = SAVED_TRANSCRIPT;
+    fs.rmSync(saved, { force: true });
+    await frame.locator('.toolbar button', { hasText: 'Save' }).click();
+    const dialog = page.locator('.quick-input-widget input');
+    await dialog.waitFor({ state: 'visible', timeout: 15_000 });
+    let offered = '';
+    for (const until = Date.now() + 5000; !offered.endsWith('.md') && Date.now() < until; ) {
+      offered = await dialog.inputValue(); // the dialog fills the folder first, then the name
+      if (!offered.endsWith('.md')) await page.waitForTimeout(100);
+    }
+    if (!offered.endsWith('/support/Acme-Shop-support-conversation.md')) failures.push(`UI (simulator): the save dialog offers "${offered}"`);
+    await dialog.press('Enter');
+    for (const until = Date.now() + 15_000; !fs.existsSync(saved) && Date.now() < until; ) await page.waitForTimeout(250);
+    const markdown = fs.existsSync(saved) ? fs.readFileSync(saved, 'utf8') : '';
+    if (!markdown.startsWith('# Conversation with Acme Shop support') || !markdown.includes('**You:** hello')) {
+      failures.push(`UI (simulator): the saved transcript is not the conversation in Markdown: "${markdown.slice(0, 200)}"`);
+    } else log(`UI: Copy said "Transcript copied."; Save wrote ${path.relative(REPO, saved)} (${markdown.split('\n').length} lines of Markdown)`);
+    fs.rmSync(saved, { force: true });
+    // A click on the current node in the side bar shows it in the editor: track_result is in flows/orders.bot.yaml.
+    await frame.locator('aside.debug .facts', { hasText: 'Node' }).locator('button.node-link').click();
+    await page.locator('.tabs-container .tab.active', { hasText: 'orders.bot.yaml' }).waitFor({ timeout: 15_000 });
+    log('UI: clicking the current node opened orders.bot.yaml');
+    // The way taken, on the graph preview.
+    await palette('Botmaster: Open Graph Preview');
+    let graphFrame;
+    for (const deadline = Date.now() + 30_000; !graphFrame && Date.now() < deadline; ) {
+      for (const f of page.frames()) if (await f.locator('g.node.path-current').count().catch(() => 0)) graphFrame = f;
+      if (!graphFrame) await page.waitForTimeout(250);
+    }
+    if (!graphFrame) failures.push('UI (simulator): the graph preview does not highlight where the conversation waits');
+    else {
+      const current = await graphFrame.locator('g.node.path-current').getAttribute('data-id');
+      const onPath = await graphFrame.locator('g.node.on-path').count();
+      log(`UI: the graph preview highlights ${onPath} nodes of the conversation, waiting at ${current}`);
+      if (current !== 'track_result') failures.push(`UI (simulator): the graph marks ${current} as where the conversation waits, not track_result`);
+    }
+    // After a window reload the simulator comes back with its conversation (the inputs are said again to the bot).
+    await page.waitForTimeout(1500);
+    await page.reload();
+    await page.waitForSelector('.monaco-workbench', { timeout: 60_000 });
+    await page.locator('.tabs-container .tab', { hasText: 'Simulator: Acme Shop support' }).first().click({ timeout: 30_000 });
+    frame = await simulatorFrame();
+    await frame.locator('.turn[data-index="2"] .msg.bot .text', { hasText: 'You can follow order ACM-482913' }).waitFor({ timeout: 30_000 });
+    const note = (await frame.locator('.note').textContent()) ?? '';
+    log(`UI: the simulator came back after a reload: "${note}"; simulator test finished in ${secs(started)}`);
+    if (!/Restored after the window reloaded: your 2 messages were said again/.test(note)) failures.push(`UI (simulator): after a reload the note says "${note}"`);
+  } catch (error) {
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'simulator-failure.png') }).catch(() => {});
+    failures.push(`UI (simulator): ${error.message.split('\n')[0]}`);
+  } finally {
+    await page.context().close();
+  }
+}
+
 // ------------------------------------------------------------------ main
 try {
   const extensionId = checkExtension();
@@ -498,6 +621,7 @@ try {
   if (runTests) await extensionTests(server, testsBundle);
   if (runUi) await uiTests(server);
   if (runUi) await uiGraphPreview(server);
+  if (runUi) await uiSimulator(server);
 } catch (error) {
   failures.push(error.stack ?? String(error));
 }

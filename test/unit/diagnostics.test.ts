@@ -1,4 +1,6 @@
 import * as assert from 'node:assert/strict';
+import schema from '../../schemas/bot.schema.json';
+import { CODES } from '../../server/src/service';
 import { fixture, problems } from '../fixture';
 
 const MANIFEST = `
@@ -228,5 +230,9 @@ bot: { name: B, locales: [en], start: s }
         code: { pattern: "[A-Z" }
     `);
     assert.deepEqual(problems(f.service, f.uris['/bot/main.bot.yaml'], ['invalid-pattern']), ['2:20 invalid-pattern']);
+  });
+
+  it("the manifest's `checks:` accepts every code, and only them (schema and codes.ts agree)", () => {
+    assert.deepEqual([...schema.definitions.manifest.properties.checks.propertyNames.enum].sort(), Object.keys(CODES).sort());
   });
 });

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import type { TextEdit, WorkspaceEdit } from 'vscode-languageserver-types';
-import { RenameError } from '../../server/src/service';
+import { RenameError, SIMULATE_FROM_COMMAND } from '../../server/src/service';
 import type { LanguageService } from '../../server/src/service';
 import { fixture, problems } from '../fixture';
 import type { Fixture } from '../fixture';
@@ -92,12 +92,21 @@ describe('rename', () => {
 });
 
 describe('code lens', () => {
-  it('shows the number of references above each node and intent', () => {
+  it('shows the number of references above each node and intent, and "Simulate from here" above each node', () => {
     const f = fixture(BOT + '\n//- /bot/nlu.bot.yaml\nintents:\n  track: { examples: { en: [a, b, c, d, e], fr: [f, g, h, i, j] } }\n');
     const lenses = f.service.getCodeLenses(f.uris['/bot/flows.bot.yaml']);
-    assert.deepEqual(lenses.map((l) => [l.range.start.line, l.command?.title]), [[3, '3 references · entry point']]);
+    assert.deepEqual(lenses.map((l) => [l.range.start.line, l.command?.title]), [
+      [3, '3 references · entry point'],
+      [3, 'Simulate from here'],
+    ]);
     assert.equal((lenses[0].command!.arguments![2] as unknown[]).length, 3);
+    assert.deepEqual(lenses[1].command, { title: 'Simulate from here', command: SIMULATE_FROM_COMMAND, arguments: [f.uris['/bot/flows.bot.yaml'], 'welcome'] });
     assert.deepEqual(f.service.getCodeLenses(f.uris['/bot/nlu.bot.yaml']).map((l) => l.command?.title), ['1 reference']);
+  });
+
+  it('offers no simulation in a file that belongs to no bot', () => {
+    const f = fixture('//- /loose/flow.bot.yaml\nflows:\n  main:\n    nodes:\n      alone: { say: Hi, end: true }\n');
+    assert.deepEqual(f.service.getCodeLenses(f.uris['/loose/flow.bot.yaml']).map((l) => l.command?.title), ['0 references']);
   });
 });
 

@@ -268,6 +268,27 @@ flows:
     assert.equal(await page.locator('g.node[data-id="welcome"] .node-text').textContent(), 'Bonjour');
   });
 
+  it('highlights the way a simulator conversation took and where it waits, across updates', async () => {
+    await show(support, { width: 2400, height: 1500 });
+    const page = webview.page;
+    const onPath = () => page.locator('g.node.on-path').evaluateAll((els) => els.map((e) => e.getAttribute('data-id')).sort());
+    await webview.send({ type: 'path', nodes: ['welcome', 'main_menu', 'track_start', 'track_ask_number'], current: 'track_ask_number' });
+    await page.waitForSelector('g.node.on-path');
+    assert.deepEqual(await onPath(), ['main_menu', 'track_ask_number', 'track_start', 'welcome']);
+    assert.deepEqual(await page.locator('g.node.path-current').evaluateAll((els) => els.map((e) => e.getAttribute('data-id'))), ['track_ask_number']);
+    assert.equal(await page.locator('path.edge.on-path[data-from="welcome"][data-to="main_menu"]').count(), 1);
+    assert.equal(await page.locator('path.edge.on-path[data-from="track_start"][data-to="track_ask_number"]').count(), 1);
+    assert.equal(await page.locator('path.edge.on-path[data-from="main_menu"][data-to="welcome"]').count(), 0, 'only moves taken, in their direction');
+    // A new graph (an edit) keeps the highlight; an empty path removes it.
+    const edited: GraphModel = JSON.parse(JSON.stringify(support));
+    edited.nodes.find((n) => n.id === 'welcome')!.text.en = 'Edited welcome';
+    await webview.send({ type: 'graph', uri: support.files[0], graph: edited });
+    await webview.rendered(2);
+    assert.deepEqual(await onPath(), ['main_menu', 'track_ask_number', 'track_start', 'welcome']);
+    await webview.send({ type: 'path', nodes: [] });
+    await page.waitForFunction(() => document.querySelectorAll('.on-path, .path-current').length === 0);
+  });
+
   it('exports PNG', async () => {
     await show(support);
     await webview.page.locator('button', { hasText: 'PNG' }).click();

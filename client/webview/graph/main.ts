@@ -105,6 +105,8 @@ let layout: Layout | undefined;
 let placed = false;
 let matches: string[] = [];
 let matchIndex = -1;
+/** The simulator's conversation: nodes visited, moves taken (`from\u0000to`), where it waits. */
+let conversation: { nodes: Set<string>; moves: Set<string>; current?: string } | undefined;
 /** Each drawn flow's elements (attached or not: the viewport attaches those near the window). */
 const drawnFlows = new Map<string, { signature: string; element: Element }>();
 
@@ -275,6 +277,16 @@ function mark(root: Element): void {
     const found = new Set(matches);
     for (const el of root.querySelectorAll('g.node')) if (found.has(el.getAttribute('data-id')!)) el.classList.add('match');
   }
+  if (conversation) {
+    for (const el of root.querySelectorAll('g.node')) {
+      const node = el.getAttribute('data-id')!;
+      if (conversation.nodes.has(node)) el.classList.add('on-path');
+      if (node === conversation.current) el.classList.add('path-current');
+    }
+    for (const el of root.querySelectorAll('[data-from]')) {
+      if (conversation.moves.has(`${el.getAttribute('data-from')}\u0000${el.getAttribute('data-to')}`)) el.classList.add('on-path');
+    }
+  }
 }
 
 function drawnRoots(): Element[] {
@@ -285,6 +297,14 @@ function applySelection(): void {
   for (const root of drawnRoots()) {
     for (const el of root.querySelectorAll('.selected, .emphasis')) el.classList.remove('selected', 'emphasis');
     if (state.selected) mark(root);
+  }
+}
+
+function showPath(nodes: string[], current: string | undefined): void {
+  conversation = nodes.length > 0 ? { nodes: new Set(nodes), moves: new Set(nodes.slice(1).map((to, i) => `${nodes[i]}\u0000${to}`)), current } : undefined;
+  for (const root of drawnRoots()) {
+    for (const el of root.querySelectorAll('.on-path, .path-current')) el.classList.remove('on-path', 'path-current');
+    if (conversation) mark(root);
   }
 }
 
@@ -422,6 +442,7 @@ window.addEventListener('message', (event: MessageEvent<ToWebview>) => {
     empty.hidden = false;
     empty.textContent = message.message;
   } else if (message.type === 'select' && message.node !== state.selected) select(message.node, { center: true });
+  else if (message.type === 'path') showPath(message.nodes, message.current);
 });
 
 // ---- Pointer, wheel and keyboard ---------------------------------------------------------------------------------

@@ -1,7 +1,8 @@
 /**
  * The webview's HTML: a strict Content-Security-Policy with a nonce (scripts and styles only from the extension's
  * files or with the nonce, pictures from them or data: URLs, the layout worker from a blob: URL, nothing remote).
- * Used by the panel and by the Chromium tests, so that the tests run the real policy.
+ * Used by the panels (the graph preview and the simulator) and by the Chromium tests, so that the tests run the real
+ * policy.
  */
 export interface PageOptions {
   /** `webview.cspSource`. */
@@ -9,6 +10,8 @@ export interface PageOptions {
   nonce: string;
   scriptUri: string;
   styleUri: string;
+  /** The page's title (default: the graph preview's). */
+  title?: string;
 }
 
 function attribute(value: string): string {
@@ -34,7 +37,7 @@ export function pageHtml(options: PageOptions): string {
 <meta http-equiv="Content-Security-Policy" content="${attribute(contentSecurityPolicy(options))}">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
 <link rel="stylesheet" href="${attribute(options.styleUri)}">
-<title>Botmaster graph</title>
+<title>${attribute(options.title ?? 'Botmaster graph')}</title>
 </head>
 <body>
 <div id="app"></div>

@@ -7,7 +7,9 @@ export type ToWebview =
   /** Nothing to show (yet), and why. */
   | { type: 'empty'; uri: string; message: string }
   /** The node under the editor's cursor. */
-  | { type: 'select'; node: string };
+  | { type: 'select'; node: string }
+  /** The way a simulator conversation took (nodes in the order visited), and where it waits; empty: none. */
+  | { type: 'path'; nodes: string[]; current?: string };
 
 export type FromWebview =
   | { type: 'ready' }

@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Diagnostic } from 'vscode-languageserver-types';
 import { fileUri, findBotRoot, findDialogFiles, readText } from '../host/files';
+import { createSpellers } from '../host/spelling';
 import { createLanguageService, CODES, isDialogFile } from '../service';
 import { formatReport } from './format';
 import type { FileReport } from './format';
@@ -61,6 +62,7 @@ export async function runCheck(args: string[], stdout: NodeJS.WritableStream, st
   }
   for (const f of requested) toLoad.add(f);
   const service = createLanguageService();
+  service.setSpellers(createSpellers({ onError: (message) => stderr.write(`botmaster: ${message}\n`) }));
   for (const file of toLoad) {
     let text: string;
     try {

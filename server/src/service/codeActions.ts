@@ -1,12 +1,14 @@
 /**
  * Quick fixes for diagnostics: use the nearest existing id, create what is missing as a stub in the right file, add a
- * missing translation, remove a duplicate example. Every fix is a minimal text edit: comments and layout stay.
+ * missing translation, remove a duplicate example, fix a misspelt word (spellingActions.ts). Every fix is a minimal text
+ * edit: comments and layout stay.
  */
 import { isMap, isScalar, visit } from 'yaml';
 import type { Node as YamlNode, Pair, YAMLMap, YAMLSeq } from 'yaml';
 import { CodeActionKind } from 'vscode-languageserver-types';
 import type { CodeAction, Diagnostic, Range, TextEdit } from 'vscode-languageserver-types';
 import { getPair, pairsOf } from './model';
+import { spellingActions } from './spellingActions';
 import type { FileModel, Kind } from './types';
 import { KIND_NAMES } from './types';
 import type { Workspace } from './workspace';
@@ -35,6 +37,7 @@ export function getCodeActions(workspace: Workspace, uri: string, diagnostics: D
       const edit = addTranslations(model, diagnostic.range, data.missing);
       if (edit) fix(`Add ${data.missing.map((l) => `\`${l}\``).join(', ')} to translate`, { [uri]: [edit] });
     }
+    if (code === 'spelling') actions.push(...spellingActions(workspace, model, diagnostic));
     if (code === 'duplicate-example') {
       const edit = removeListItem(model, diagnostic.range);
       if (edit) fix('Remove this example', { [uri]: [edit] }, true);

@@ -50,6 +50,7 @@ export const CODES = {
   'missing-translation': { severity: 'warning', title: 'A message missing in a language of the bot' },
   'missing-examples': { severity: 'warning', title: 'An intent without training examples in a language of the bot' },
   'placeholder-mismatch': { severity: 'warning', title: 'Translations with different placeholders' },
+  'spelling': { severity: 'info', title: 'A word that is not in the dictionary of its language' },
   // Wording, channels, conditions
   'message-too-long': { severity: 'warning', title: 'A message longer than a channel allows' },
   'ssml-invalid': { severity: 'error', title: 'Voice text with malformed SSML' },

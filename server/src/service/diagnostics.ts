@@ -138,8 +138,11 @@ const TIERS: Record<Tier, typeof CHECKS> = { checks: CHECKS, heavy: HEAVY_CHECKS
 
 export class Diagnostician {
   private readonly analyses: Record<Tier, WeakMap<Bot, BotAnalysis>> = { checks: new WeakMap(), heavy: new WeakMap() };
-  /** Signatures of the last diagnostics given per file, to tell which files an edit changed. */
-  private readonly published = new Map<string, string>();
+  /**
+   * What was last given per file, to tell which files an edit changed: a hash of its diagnostics (a big bot has tens
+   * of thousands of them; their text would weigh).
+   */
+  private readonly published = new Map<string, number>();
   readonly failures: { check: string; error: Error }[] = [];
   settings: DiagnosticSettings = {};
   /**
@@ -270,12 +273,18 @@ export class Diagnostician {
     const changed = new Map<string, Diagnostic[]>();
     for (const uri of candidates) {
       const diagnostics = this.workspace.get(uri) ? this.diagnostics(uri) : [];
-      const signature = JSON.stringify(diagnostics);
+      const signature = hashText(JSON.stringify(diagnostics));
       if (this.published.get(uri) !== signature) changed.set(uri, diagnostics);
       this.published.set(uri, signature);
       if (!this.workspace.get(uri)) this.published.delete(uri);
     }
     return changed;
+  }
+
+  /** Forget the analyses of a tier, so that its checks run again (after a change of dictionaries). */
+  forgetAnalyses(tier: Tier): void {
+    this.analyses[tier] = new WeakMap();
+    if (this.running?.tier === tier) this.running = undefined;
   }
 
   /** Forget what was given, so that the next `changedFiles` returns every file (after a change of settings). */
@@ -287,6 +296,27 @@ export class Diagnostician {
 /** The files whose problems differ between two analyses of a bot (all its files when there was none before). */
 function changedProblems(before: BotAnalysis | undefined, after: BotAnalysis, bot: Bot): string[] {
   if (!before) return [...bot.files];
-  const signature = (problems: Problem[] | undefined) => (problems ?? []).map((p) => `${p.code}:${p.span.start}:${p.span.end}:${p.message}`).join('\n');
-  return [...bot.files].filter((uri) => before.models.get(uri) !== after.models.get(uri) || signature(before.problems.get(uri)) !== signature(after.problems.get(uri)));
+  const signature = (problems: Problem[] | undefined) =>
+    (problems ?? []).map((p) => `${p.code}:${p.span.start}:${p.span.end}:${p.message}:${(p.related ?? []).map((r) => `${r.uri}@${r.span.start}`).join()}`).join('\n');
+  const same = (a: Problem[] = [], b: Problem[] = []) => a.length === b.length && a.every((p, i) => p === b[i]);
+  return [...bot.files].filter((uri) => {
+    if (before.models.get(uri) !== after.models.get(uri)) return true;
+    const [old, now] = [before.problems.get(uri), after.problems.get(uri)];
+    // The same problem objects (checks keep them while nothing changed): no need to compare their text.
+    return !same(old, now) && signature(old) !== signature(now);
+  });
+}
+
+/** A 53-bit hash of a text (cyrb53: two 32-bit multiplicative hashes combined); a collision is one in 2^53. */
+function hashText(text: string): number {
+  let h1 = 0xdeadbeef;
+  let h2 = 0x41c6ce57;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    h1 = Math.imul(h1 ^ c, 2654435761);
+    h2 = Math.imul(h2 ^ c, 1597334677);
+  }
+  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
+  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
+  return 4294967296 * (2097151 & h2) + (h1 >>> 0);
 }

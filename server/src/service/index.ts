@@ -11,6 +11,8 @@ import { getCompletions, resolveCompletion } from './completion';
 import { Diagnostician } from './diagnostics';
 import type { DiagnosticSettings, Tier } from './diagnostics';
 import { getHover } from './hover';
+import { setSpellers } from './analysis/spelling';
+import type { SpellerProvider } from './analysis/spelling';
 import { getDefinition, getReferences } from './navigation';
 import { getDocumentSymbols, getWorkspaceSymbols } from './symbols';
 import { Workspace } from './workspace';
@@ -32,6 +34,14 @@ export function createLanguageService() {
     setSettings: (settings: DiagnosticSettings) => {
       diagnostician.settings = settings;
       diagnostician.forgetPublished();
+    },
+    /**
+     * The dictionaries of the spelling check, per locale (the host loads them: the service reads no files). Without
+     * them, no spelling problems are reported. The checks run again with the new dictionaries.
+     */
+    setSpellers: (provider: SpellerProvider | undefined) => {
+      setSpellers(workspace, provider);
+      diagnostician.forgetAnalyses('checks');
     },
     allFiles: () => [...workspace.allFiles()].map((m) => m.uri),
     /** Bot-wide checks wait for a pause in typing: the server calls `runChecks` then (see Diagnostician). */
@@ -62,5 +72,6 @@ export { CODES } from './codes';
 export type { DiagnosticCode } from './codes';
 export { isDialogFile } from './files';
 export { RenameError } from './rename';
-export { SHOW_REFERENCES_COMMAND } from './codeLens';
+export { SHOW_REFERENCES_COMMAND, SIMULATE_FROM_COMMAND } from './codeLens';
 export type { GraphModel } from './graph';
+export type { Speller, SpellerProvider } from './analysis/spelling';

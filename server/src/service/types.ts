@@ -139,7 +139,7 @@ export interface Problem {
   /** Other places that explain the problem (the other definition of a duplicate...). */
   related?: { uri: string; span: Span; message: string }[];
   /** What quick fixes need: the nearest existing ids, the missing locales... (sent as the diagnostic's `data`). */
-  data?: { suggestions?: string[]; missing?: string[]; kind?: Kind; id?: string; moveTo?: string[]; locale?: string };
+  data?: { suggestions?: string[]; missing?: string[]; kind?: Kind; id?: string; moveTo?: string[]; locale?: string; word?: string };
 }
 
 /** Everything the service knows about one file at one version. Built once per text; only `version` may be updated. */

@@ -23,6 +23,8 @@ export function run(): Promise<void> {
   require('./extension.test');
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   require('./graphPreview.test');
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  require('./simulator.test');
 
   return new Promise((resolve, reject) => {
     const runner = mocha.run((failures) => {

@@ -14,6 +14,7 @@ import { checkUnused } from './hygiene';
 import { checkIntents } from './intents';
 import { checkLanguages } from './languages';
 import { checkPrivacy } from './privacy';
+import { checkSpelling } from './spelling';
 import { checkWording } from './wording';
 
 /** Checks cheap enough to run after every edit. */
@@ -23,6 +24,7 @@ export const CHECKS: Record<string, Check> = {
   intents: checkIntents,
   languages: checkLanguages,
   wording: checkWording,
+  spelling: checkSpelling,
   privacy: checkPrivacy,
   unused: checkUnused,
 };
