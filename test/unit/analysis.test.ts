@@ -3,6 +3,7 @@ import { analyzeBot } from '../../server/src/service/analysis';
 import { ConfusableIndex, findConfusables, jaccard, trigramTokens } from '../../server/src/service/analysis/confusables';
 import type { ExampleText } from '../../server/src/service/analysis/confusables';
 import { luhn, validIban, findPersonalData } from '../../server/src/service/analysis/privacy';
+import { normalizeExample } from '../../server/src/service/analysis/intents';
 import { checkSsml } from '../../server/src/service/analysis/wording';
 import { fixture, problems } from '../fixture';
 
@@ -204,6 +205,35 @@ intents:
     const f = fixture(MANIFEST + file);
     assert.deepEqual(problems(f.service, f.uris['/bot/a.bot.yaml'], ['duplicate-example']), ['4:12 duplicate-example', '4:33 duplicate-example', '5:30 duplicate-example']);
     assert.deepEqual(problems(f.service, f.uris['/bot/b.bot.yaml'], ['duplicate-example']), ['4:12 duplicate-example']);
+  });
+
+  it('normalises plain ASCII examples as the full Unicode path does', () => {
+    const full = (text: string) =>
+      text.replace(/\[([^\]\n]*)\]\([^)\n]*\)/g, '$1').normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
+    let seed = 3;
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    const alphabet = 'aZ 9.,!?\'-_[]()@#:;/~ xQ';
+    for (let i = 0; i < 2000; i++) {
+      const text = Array.from({ length: Math.floor(random() * 30) }, () => alphabet[Math.floor(random() * alphabet.length)]).join('');
+      assert.equal(normalizeExample(text), full(text), JSON.stringify(text));
+    }
+    for (const text of ['Où est mon colis ?', 'book [tomorrow](day:tomorrow) please', 'Ça   VA', 'naïve café']) assert.equal(normalizeExample(text), full(text));
+  });
+
+  it('keeps duplicate examples right through edits, as a fresh analysis finds them', () => {
+    const a = `intents:\n  one:\n    examples:\n      en: [where is my parcel, track it, find it, locate it, chase it]\n`;
+    const b = (examples: string) => `intents:\n  two:\n    examples:\n      en: [${examples}]\n`;
+    const f = fixture(`${MANIFEST}\n//- /bot/a.bot.yaml\n${a}//- /bot/b.bot.yaml\n${b('a1, b1, c1, d1, e1')}`);
+    const all = (service: typeof f.service) => ['/bot/a.bot.yaml', '/bot/b.bot.yaml'].flatMap((path) => service.getDiagnostics(f.uris[path]).filter((d) => d.code === 'duplicate-example').map((d) => `${path}:${d.range.start.line}:${d.range.start.character} ${d.message}`));
+    const versions = ['Where is my parcel?, b1, c1, d1, e1', 'a1, b1, c1, d1, e1', 'track it, TRACK IT, find it, c1, d1', 'x, b1, c1, d1, e1'];
+    let count = 0;
+    versions.forEach((examples, i) => {
+      f.service.setFile(f.uris['/bot/b.bot.yaml'], b(examples), i + 2);
+      const fresh = fixture(`${MANIFEST}\n//- /bot/a.bot.yaml\n${a}//- /bot/b.bot.yaml\n${b(examples)}`);
+      assert.deepEqual(all(f.service), all(fresh.service), `after edit ${i}`);
+      count += all(f.service).length;
+    });
+    assert.equal(count, 2 + 0 + 5 + 0, 'the edits made and removed duplicates');
   });
 
   it('reports too few examples (with the manifest setting) and unused intents, slots, responses, entities', () => {

@@ -12,7 +12,7 @@
  * The index is kept per bot and updated after an edit: the examples of a changed file are compared with the file's
  * previous examples, and only the new ones (and the examples whose best match went away) are looked up again.
  */
-import type { FileModel, Span } from '../types';
+import type { FileModel, Problem, Span } from '../types';
 import type { Bot } from '../workspace';
 import type { BotContext, Report } from './context';
 import { perFile } from './context';
@@ -518,19 +518,31 @@ function* indexFor(context: BotContext, threshold: number): Generator<void, BotS
   return fresh;
 }
 
+/** The problem reported for an entry, kept while the entry, its match and their texts stay the same objects. */
+const problems = new WeakMap<ExampleText, { other: ExampleText; similarity: number; problem: Problem }>();
+
 export function* checkConfusables(context: BotContext, report: Report): Generator<void, void, void> {
   const threshold = context.manifest?.confusableSimilarity ?? DEFAULT_SIMILARITY;
   const state = yield* indexFor(context, threshold);
   for (const [locale, index] of state.locales) {
     yield;
     for (const { example, other, similarity } of index.matches()) {
-      report.add(example.uri, {
+      // The same problem object as before when nothing changed: the server then sees at once that the file's
+      // diagnostics did not change (tens of thousands of them on a big bot).
+      const known = problems.get(example);
+      if (known && known.other === other && known.similarity === similarity) {
+        report.add(example.uri, known.problem);
+        continue;
+      }
+      const problem: Problem = {
         code: 'confusable-examples',
         message: `This example is ${Math.round(similarity * 100)}% like "${other.text}" in \`${other.intent}\`: the bot may confuse \`${example.intent}\` and \`${other.intent}\`.`,
         span: example.span,
         related: [{ uri: other.uri, span: other.span, message: `In \`${other.intent}\`` }],
         data: { moveTo: [other.intent], locale },
-      });
+      };
+      problems.set(example, { other, similarity, problem });
+      report.add(example.uri, problem);
     }
   }
 }

@@ -56,16 +56,15 @@ export function* checkDialog(context: BotContext, report: Report): Generator<voi
 function checkReachable(context: BotContext, report: Report): void {
   if (!context.manifest?.start || !context.isDefined('node', context.manifest.start)) return; // nothing to start from
   const reachable = reachableNodes(context.workspace, context.bot);
+  // The flows with a node reached (a node's flow is that of its first definition): once, not once per node.
+  const reachedFlows = new Set<string | undefined>();
+  for (const defs of context.bot.ids('node').values()) if (reachable.has(defs[0].id)) reachedFlows.add(defs[0].flow);
   for (const model of context.models) {
-    const reachedFlows = new Set<string>();
-    for (const [id, node] of model.nodes) if (reachable.has(id)) reachedFlows.add(node.flow);
     for (const def of model.definitions) {
       if (def.kind === 'flow') {
-        const anyReached = [...context.bot.ids('node').values()].some((defs) => defs[0].flow === def.id && reachable.has(defs[0].id));
-        if (!anyReached) report.add(model.uri, { code: 'unreachable-flow', message: `No conversation reaches the flow \`${def.id}\`: nothing leads to any of its nodes from the entry point, a global intent or a fallback.`, span: def.span });
+        if (!reachedFlows.has(def.id)) report.add(model.uri, { code: 'unreachable-flow', message: `No conversation reaches the flow \`${def.id}\`: nothing leads to any of its nodes from the entry point, a global intent or a fallback.`, span: def.span });
       } else if (def.kind === 'node' && !reachable.has(def.id)) {
-        const flowReached = [...context.bot.ids('node').values()].some((defs) => defs[0].flow === def.flow && reachable.has(defs[0].id));
-        if (flowReached) report.add(model.uri, { code: 'unreachable-node', message: `No conversation reaches \`${def.id}\`: no goto, intent, quick reply, branch or fallback leads here.`, span: def.span });
+        if (reachedFlows.has(def.flow)) report.add(model.uri, { code: 'unreachable-node', message: `No conversation reaches \`${def.id}\`: no goto, intent, quick reply, branch or fallback leads here.`, span: def.span });
       }
     }
   }
