@@ -207,6 +207,24 @@ intents:
     assert.deepEqual(problems(f.service, f.uris['/bot/b.bot.yaml'], ['duplicate-example']), ['4:12 duplicate-example']);
   });
 
+  it('republishes a file when the related place of its problem moves, not when only its offset does', () => {
+    const a = `intents:\n  one:\n    examples:\n      en: [where is my parcel, track it, find it, locate it, chase it]\n`;
+    const b = (above: string) => `intents:\n${above}  two:\n    examples:\n      en: [where is my parcel, a1, b1, c1, d1]\n`;
+    const zero = (word: string) => `  zero: { examples: { en: [${word}, z2, z3, z4, z5] } }\n`;
+    const f = fixture(`${MANIFEST}\n//- /bot/a.bot.yaml\n${a}//- /bot/b.bot.yaml\n${b('')}`);
+    f.service.deferChecks();
+    const run = (text: string, version: number) => {
+      f.service.setFile(f.uris['/bot/b.bot.yaml'], text, version);
+      return f.service.changedDiagnostics([f.uris['/bot/b.bot.yaml'], ...f.service.runChecks('checks')]);
+    };
+    type Sent = Map<string, { code?: unknown; relatedInformation?: { location: { range: { start: { line: number } } } }[] }[]>;
+    const relatedLine = (changed: Sent) => changed.get(f.uris['/bot/a.bot.yaml'])?.find((d) => d.code === 'duplicate-example')?.relatedInformation?.[0].location.range.start.line;
+    assert.equal(relatedLine(run(b(''), 2)), 3, 'first sent with the place in b.bot.yaml');
+    assert.equal(relatedLine(run(b(zero('z1')), 3)), 4, 'a line was added above the place: sent again');
+    assert.equal(relatedLine(run(b(zero('z100')), 4)), undefined, 'a longer line above: the offset moved, not the line and column: not sent again');
+    assert.equal(relatedLine(new Map([[f.uris['/bot/a.bot.yaml'], f.service.getDiagnostics(f.uris['/bot/a.bot.yaml'])]]) as Sent), 4);
+  });
+
   it('normalises plain ASCII examples as the full Unicode path does', () => {
     const full = (text: string) =>
       text.replace(/\[([^\]\n]*)\]\([^)\n]*\)/g, '$1').normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ').trim();

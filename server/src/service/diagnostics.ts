@@ -296,15 +296,33 @@ export class Diagnostician {
 /** The files whose problems differ between two analyses of a bot (all its files when there was none before). */
 function changedProblems(before: BotAnalysis | undefined, after: BotAnalysis, bot: Bot): string[] {
   if (!before) return [...bot.files];
-  const signature = (problems: Problem[] | undefined) =>
-    (problems ?? []).map((p) => `${p.code}:${p.span.start}:${p.span.end}:${p.message}:${(p.related ?? []).map((r) => `${r.uri}@${r.span.start}`).join()}`).join('\n');
-  const same = (a: Problem[] = [], b: Problem[] = []) => a.length === b.length && a.every((p, i) => p === b[i]);
-  return [...bot.files].filter((uri) => {
-    if (before.models.get(uri) !== after.models.get(uri)) return true;
-    const [old, now] = [before.problems.get(uri), after.problems.get(uri)];
-    // The same problem objects (checks keep them while nothing changed): no need to compare their text.
-    return !same(old, now) && signature(old) !== signature(now);
-  });
+  return [...bot.files].filter((uri) => before.models.get(uri) !== after.models.get(uri) || !sameProblems(before, before.problems.get(uri), after, after.problems.get(uri)));
+}
+
+/**
+ * Whether two analyses give a file the same problems, as the editor would show them. Checks keep a problem object
+ * while nothing changed, so most are the same object; the others are compared field by field, a related place by its
+ * line and column in its file (for each analysis's version of that file): typing in a big file shifts the offsets of
+ * everything after it, rarely the lines of other files' related places.
+ */
+function sameProblems(before: BotAnalysis, old: Problem[] = [], after: BotAnalysis, now: Problem[] = []): boolean {
+  if (old.length !== now.length) return false;
+  const samePlace = (a: NonNullable<Problem['related']>[number], b: NonNullable<Problem['related']>[number]) => {
+    if (a.uri !== b.uri || a.message !== b.message) return false;
+    if (a.span.start === b.span.start && before.models.get(a.uri) === after.models.get(b.uri)) return true;
+    const [x, y] = [before.models.get(a.uri)?.lines, after.models.get(b.uri)?.lines];
+    if (!x || !y) return a.span.start === b.span.start;
+    const [p, q] = [x.position(a.span.start), y.position(b.span.start)];
+    return p.line === q.line && p.character === q.character;
+  };
+  for (let i = 0; i < old.length; i++) {
+    const [a, b] = [old[i], now[i]];
+    if (a === b) continue;
+    if (a.code !== b.code || a.span.start !== b.span.start || a.span.end !== b.span.end || a.message !== b.message) return false;
+    const [ra, rb] = [a.related ?? [], b.related ?? []];
+    if (ra.length !== rb.length || ra.some((r, j) => !samePlace(r, rb[j]))) return false;
+  }
+  return true;
 }
 
 /** A 53-bit hash of a text (cyrb53: two 32-bit multiplicative hashes combined); a collision is one in 2^53. */
