@@ -96,8 +96,8 @@ const SEEDS = Int32Array.from({ length: MIXES }, (_, i) => mix(0x9e3779b9 + i * 
  * best match. Updated in place after edits.
  *
  * The buckets are kept as each band's entries sorted by (band key, entry): a bucket is a run of that order, found
- * from an entry's position, or by binary search for a key. Sorting 200,000 numbers per band costs less than filling a
- * `Map` with 2 million one-entry lists. Entries added by edits go into a small `Map` until the next build.
+ * from an entry's position, or by binary search for a key. Sorting 200,000 keys per band (a radix sort) costs much
+ * less than filling a `Map` with 2 million one-entry lists. Entries added by edits go into a small `Map` until the next build.
  */
 export class ConfusableIndex {
   /** The examples, by entry number (an entry keeps its number while the example stays the same). */
@@ -168,25 +168,27 @@ export class ConfusableIndex {
     const order = new Int32Array(count);
     const keys = new Int32Array(count);
     const position = new Int32Array(count);
-    if (count < 2 ** 21) {
-      // (unsigned key, entry) packed into one double: a native numeric sort, no comparator calls.
-      const packed = new Float64Array(count);
-      for (let id = 0; id < count; id++) packed[id] = (this.keys[id * BANDS + band] >>> 0) * 2 ** 21 + id;
-      packed.sort();
-      for (let i = 0; i < count; i++) {
-        const id = packed[i] % 2 ** 21;
-        order[i] = id;
-        keys[i] = this.keys[id * BANDS + band];
-        position[id] = i;
-      }
-    } else {
-      const ids = Array.from({ length: count }, (_, i) => i);
-      ids.sort((a, b) => (this.keys[a * BANDS + band] >>> 0) - (this.keys[b * BANDS + band] >>> 0) || a - b);
-      ids.forEach((id, i) => {
-        order[i] = id;
-        keys[i] = this.keys[id * BANDS + band];
-        position[id] = i;
-      });
+    // A radix sort on the unsigned key, 16 bits at a time; stable, so each run is in entry order.
+    const lowCounts = new Int32Array(65537);
+    const highCounts = new Int32Array(65537);
+    for (let id = 0; id < count; id++) {
+      const key = this.keys[id * BANDS + band];
+      lowCounts[(key & 0xffff) + 1]++;
+      highCounts[(key >>> 16) + 1]++;
+    }
+    for (let i = 1; i <= 65536; i++) {
+      lowCounts[i] += lowCounts[i - 1];
+      highCounts[i] += highCounts[i - 1];
+    }
+    const byLow = new Int32Array(count);
+    for (let id = 0; id < count; id++) byLow[lowCounts[this.keys[id * BANDS + band] & 0xffff]++] = id;
+    for (let i = 0; i < count; i++) {
+      const id = byLow[i];
+      const key = this.keys[id * BANDS + band];
+      const at = highCounts[key >>> 16]++;
+      order[at] = id;
+      keys[at] = key;
+      position[id] = at;
     }
     return { order, keys, position };
   }
@@ -252,18 +254,23 @@ export class ConfusableIndex {
     if (id === this.intentOf.length) this.grow();
     let intentId = this.intentIds.get(example.intent);
     if (intentId === undefined) this.intentIds.set(example.intent, (intentId = this.intentIds.size));
-    const tokens = trigramTokens(example.normalized);
-    if (this.poolEnd + tokens.length > this.pool.length) {
-      const pool = new Int32Array(Math.max(this.pool.length * 2, this.poolEnd + tokens.length));
+    // The trigrams, written straight into the pool (no array per example), sorted by insertion (a sentence has a few
+    // dozen), then without repeats. The same numbers as \`trigramTokens\`.
+    const text = example.normalized;
+    const count = text.length; // ' ' + text + ' ' has text.length trigrams
+    if (this.poolEnd + count > this.pool.length) {
+      const pool = new Int32Array(Math.max(this.pool.length * 2, this.poolEnd + count));
       pool.set(this.pool.subarray(0, this.poolEnd));
       this.pool = pool;
     }
-    // Sorted by insertion (a sentence has a few dozen trigrams), then without repeats.
     const pool = this.pool;
     const start = this.poolEnd;
     let end = start;
-    for (let i = 0; i < tokens.length; i++) {
-      const token = tokens[i];
+    for (let i = 0; i < count; i++) {
+      const a = i === 0 ? 32 : text.charCodeAt(i - 1);
+      const b = text.charCodeAt(i);
+      const c = i + 1 < text.length ? text.charCodeAt(i + 1) : 32;
+      const token = (a | b | c) < 256 ? (a << 16) | (b << 8) | c : mix(a + Math.imul(b, 0x9e3779b1) + Math.imul(c, 0x85ebca77)) | 0x80000000;
       let j = end++;
       while (j > start && pool[j - 1] > token) {
         pool[j] = pool[j - 1];

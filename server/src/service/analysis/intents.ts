@@ -66,37 +66,32 @@ export function* checkIntents(context: BotContext, report: Report): Generator<vo
     }
   }
   const groups = yield* duplicateGroups(context);
-  for (const key of groups.duplicated) reportDuplicates(groups.byKey.get(key)!, report);
+  for (const [locale, words] of groups.duplicated) for (const normalized of words) reportDuplicates(listOf(groups.byLocale.get(locale)!.get(normalized)), report);
 }
 
-/** The examples of a file by language and normalised words, once per version of the file. */
-function occurrencesOf(model: FileModel): Map<string, Occurrence[]> {
-  return perFile('duplicate-example', model, '', () => {
-    const byKey = new Map<string, Occurrence[]>();
-    for (const [id, intent] of model.intents) {
-      for (const [locale, examples] of intent.examples) {
-        const normalized = normalizedOf(model).get(`${id}\u0000${locale}`) ?? [];
-        examples.forEach((example, index) => {
-          const key = `${locale}\u0000${normalized[index]}`;
-          const occurrence = { uri: model.uri, intent: id, span: example.span, index, locale };
-          const list = byKey.get(key);
-          if (list) list.push(occurrence);
-          else byKey.set(key, [occurrence]);
-        });
-      }
+/** Every example of a file: its language, normalised words and place (made on demand: kept, they would weigh). */
+function forEachExample(model: FileModel, visit: (locale: string, normalized: string, occurrence: Occurrence) => void): void {
+  const normalizedExamples = normalizedOf(model);
+  for (const [id, intent] of model.intents) {
+    for (const [locale, examples] of intent.examples) {
+      const normalized = normalizedExamples.get(`${id}\u0000${locale}`) ?? [];
+      examples.forEach((example, index) => visit(locale, normalized[index], { uri: model.uri, intent: id, span: example.span, index, locale }));
     }
-    return byKey;
-  });
+  }
 }
+
+/** One example, or several with the same words (a single one is kept without an array: most are single). */
+type Slot = Occurrence | Occurrence[];
+const listOf = (slot: Slot | undefined): Occurrence[] => (slot === undefined ? [] : Array.isArray(slot) ? slot : [slot]);
 
 /**
- * Every example of a bot by language and normalised words, and the keys with more than one example. Kept per bot and
+ * Every example of a bot by language and normalised words, and the words found more than once. Kept per bot and
  * updated after an edit with the changed files only (200,000 examples take half a second to group).
  */
 interface Groups {
   models: Map<string, FileModel>;
-  byKey: Map<string, Occurrence[]>;
-  duplicated: Set<string>;
+  byLocale: Map<string, Map<string, Slot>>;
+  duplicated: Map<string, Set<string>>;
 }
 
 const groupsOfBot = new WeakMap<Bot, Groups>();
@@ -108,32 +103,37 @@ function* duplicateGroups(context: BotContext): Generator<void, Groups, void> {
   if (groups) for (const uri of groups.models.keys()) if (!current.has(uri)) changed.push(uri);
   if (groups && changed.length <= Math.max(1, current.size / 4)) {
     // Updated in place, without pausing: a half-updated index is never left behind.
+    const g = groups;
     for (const uri of changed) {
-      const before = groups.models.get(uri);
-      if (before) for (const key of occurrencesOf(before).keys()) place(groups, key, (list) => list.filter((o) => o.uri !== uri));
+      const before = g.models.get(uri);
+      if (before) forEachExample(before, (locale, normalized) => place(g, locale, normalized, (list) => list.filter((o) => o.uri !== uri)));
       const after = current.get(uri);
-      if (after) for (const [key, list] of occurrencesOf(after)) place(groups, key, (others) => [...others, ...list]);
+      if (after) forEachExample(after, (locale, normalized, occurrence) => place(g, locale, normalized, (list) => [...list, occurrence]));
     }
-    groups.models = current;
-    return groups;
+    g.models = current;
+    return g;
   }
   groupsOfBot.delete(context.bot);
-  groups = { models: current, byKey: new Map(), duplicated: new Set() };
+  const fresh: Groups = { models: current, byLocale: new Map(), duplicated: new Map() };
   for (const model of current.values()) {
     yield;
-    for (const [key, list] of occurrencesOf(model)) place(groups, key, (others) => (others.length === 0 ? list : [...others, ...list]));
+    forEachExample(model, (locale, normalized, occurrence) => place(fresh, locale, normalized, (list) => [...list, occurrence]));
   }
-  groupsOfBot.set(context.bot, groups);
-  return groups;
+  groupsOfBot.set(context.bot, fresh);
+  return fresh;
 }
 
-/** Replaces the examples of one key, keeping the set of duplicated keys up to date. */
-function place(groups: Groups, key: string, change: (list: Occurrence[]) => Occurrence[]): void {
-  const list = change(groups.byKey.get(key) ?? []);
-  if (list.length === 0) groups.byKey.delete(key);
-  else groups.byKey.set(key, list);
-  if (list.length > 1) groups.duplicated.add(key);
-  else groups.duplicated.delete(key);
+/** Replaces the examples with some words, keeping the duplicated words up to date. */
+function place(groups: Groups, locale: string, normalized: string, change: (list: Occurrence[]) => Occurrence[]): void {
+  let words = groups.byLocale.get(locale);
+  if (!words) groups.byLocale.set(locale, (words = new Map()));
+  const list = change(listOf(words.get(normalized)));
+  if (list.length === 0) words.delete(normalized);
+  else words.set(normalized, list.length === 1 ? list[0] : list);
+  let duplicated = groups.duplicated.get(locale);
+  if (!duplicated) groups.duplicated.set(locale, (duplicated = new Set()));
+  if (list.length > 1) duplicated.add(normalized);
+  else duplicated.delete(normalized);
 }
 
 interface Occurrence {
