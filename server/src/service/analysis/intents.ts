@@ -8,13 +8,14 @@ import { languageName } from './context';
 export const DEFAULT_MIN_EXAMPLES = 5;
 
 const PLAIN_ASCII = /^[\x20-\x7e]*$/;
+const ANNOTATION = /\[([^\]\n]*)\]\([^)\n]*\)/g;
 
 /** The text of an example as the matcher sees it: annotations reduced to their text, no case, accents or punctuation. */
 export function normalizeExample(text: string): string {
-  // Printable ASCII without annotations (most examples): the same result without the Unicode passes.
-  if (PLAIN_ASCII.test(text) && !text.includes('](')) return text.toLowerCase().replace(/[^a-z0-9]+/g, ' ').trim();
-  return text
-    .replace(/\[([^\]\n]*)\]\([^)\n]*\)/g, '$1')
+  const plain = text.includes('](') ? text.replace(ANNOTATION, '$1') : text;
+  // Printable ASCII (most examples): the same result without the Unicode passes.
+  if (PLAIN_ASCII.test(plain)) return plain.toLowerCase().replace(/[^a-z0-9]+/g, ' ').trim();
+  return plain
     .normalize('NFD')
     .replace(/[\u0300-\u036f]/g, '')
     .toLowerCase()
@@ -108,7 +109,7 @@ function* duplicateGroups(context: BotContext): Generator<void, Groups, void> {
       const before = g.models.get(uri);
       if (before) forEachExample(before, (locale, normalized) => place(g, locale, normalized, (list) => list.filter((o) => o.uri !== uri)));
       const after = current.get(uri);
-      if (after) forEachExample(after, (locale, normalized, occurrence) => place(g, locale, normalized, (list) => [...list, occurrence]));
+      if (after) forEachExample(after, (locale, normalized, occurrence) => add(g, locale, normalized, occurrence));
     }
     g.models = current;
     return g;
@@ -117,10 +118,26 @@ function* duplicateGroups(context: BotContext): Generator<void, Groups, void> {
   const fresh: Groups = { models: current, byLocale: new Map(), duplicated: new Map() };
   for (const model of current.values()) {
     yield;
-    forEachExample(model, (locale, normalized, occurrence) => place(fresh, locale, normalized, (list) => [...list, occurrence]));
+    forEachExample(model, (locale, normalized, occurrence) => add(fresh, locale, normalized, occurrence));
   }
   groupsOfBot.set(context.bot, fresh);
   return fresh;
+}
+
+/** Adds an example (the common case, without copying lists). */
+function add(groups: Groups, locale: string, normalized: string, occurrence: Occurrence): void {
+  let words = groups.byLocale.get(locale);
+  if (!words) groups.byLocale.set(locale, (words = new Map()));
+  const slot = words.get(normalized);
+  if (slot === undefined) {
+    words.set(normalized, occurrence);
+    return;
+  }
+  if (Array.isArray(slot)) slot.push(occurrence);
+  else words.set(normalized, [slot, occurrence]);
+  let duplicated = groups.duplicated.get(locale);
+  if (!duplicated) groups.duplicated.set(locale, (duplicated = new Set()));
+  duplicated.add(normalized);
 }
 
 /** Replaces the examples with some words, keeping the duplicated words up to date. */

@@ -12,6 +12,8 @@ const IBAN = /\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]){11,30}\b/g;
 const PHONE = /(?:\+|\b00)\d[\d ().-]{7,}\d\b|\b0\d(?:[ .-]?\d\d){4}\b|\(\d{3}\) ?\d{3}-\d{4}\b|\b\d{3}-\d{3}-\d{4}\b/g;
 
 /** Addresses at domains reserved for examples (RFC 2606 and its French twin) are made up on purpose. */
+const MAYBE_PERSONAL = /[@\d]/;
+
 const PLACEHOLDER_EMAIL = /@(?:[\w-]+\.)*(?:example|exemple|test|invalid|localhost)(?:\.[a-z]{2,})?$/i;
 
 export function luhn(digits: string): boolean {
@@ -42,6 +44,7 @@ export function validIban(iban: string): boolean {
 /** The personal data found in one text: what it is and where (offsets in the text). */
 export function findPersonalData(text: string): { what: string; start: number; end: number }[] {
   const found: { what: string; start: number; end: number }[] = [];
+  if (!MAYBE_PERSONAL.test(text)) return found; // every pattern needs an @ or a digit: most texts have neither
   const covered = (start: number) => found.some((f) => start >= f.start && start < f.end);
   for (const m of text.matchAll(EMAIL)) if (!PLACEHOLDER_EMAIL.test(m[0])) found.push({ what: 'an email address', start: m.index!, end: m.index! + m[0].length });
   for (const m of text.matchAll(IBAN)) if (validIban(m[0])) found.push({ what: 'an IBAN', start: m.index!, end: m.index! + m[0].length });
