@@ -3,9 +3,12 @@
  * Intent-matching benchmark of the dialog engine on CLINC150 (Larson et al., "An Evaluation Dataset for Intent
  * Classification and Out-of-Scope Prediction", EMNLP 2019; CC BY 3.0): trains on `train` (15,000 examples, 150
  * intents), measures in-scope accuracy on `val` (3,000) and out-of-scope recall on `oos_val` (100) at the engine's
- * default threshold, the training time and the time per message. Prints a markdown table on stdout.
+ * default threshold, the training time and the time per message. Also: the training in steps that the language
+ * server uses (how many pauses, the longest piece of work between two), and how training time grows with the number
+ * of intents: the same 15,000 examples with each intent split into 3 or 4 (500 intents) and 13 or 14 (2,000 intents),
+ * round robin (`--no-scaling` skips it). Prints a markdown table on stdout.
  *
- *   node bench/nlu.mjs [--runs N] [--threshold T] [--data FILE]
+ *   node bench/nlu.mjs [--runs N] [--threshold T] [--data FILE] [--no-scaling]
  *
  * In-scope accuracy counts a message as right when its best intent is the expected one AND its confidence reaches the
  * threshold (a rejected in-scope message is wrong), as in Larson et al. Out-of-scope recall is the share of `oos_val`
@@ -26,18 +29,19 @@ const BUNDLE = path.join(HERE, 'generated', 'engine.cjs');
 const TARGETS = { accuracy: 92, oosRecall: 40, trainingMs: 2000, messageMs: 2 };
 
 function usage(message) {
-  process.stderr.write(`bench/nlu.mjs: ${message}\nUsage: node bench/nlu.mjs [--runs N] [--threshold T] [--data FILE]\n`);
+  process.stderr.write(`bench/nlu.mjs: ${message}\nUsage: node bench/nlu.mjs [--runs N] [--threshold T] [--data FILE] [--no-scaling]\n`);
   process.exit(2);
 }
 
 function parseArgs(argv) {
-  const a = { runs: 3, threshold: undefined, data: path.resolve(ROOT, '../shared/data/clinc150/train_val.json') };
+  const a = { runs: 3, threshold: undefined, data: path.resolve(ROOT, '../shared/data/clinc150/train_val.json'), scaling: true };
   for (let i = 0; i < argv.length; i++) {
     const [key, inline] = argv[i].split('=');
     const value = () => inline ?? argv[++i] ?? usage(`${key} needs a value`);
     if (key === '--runs') a.runs = Number(value());
     else if (key === '--threshold') a.threshold = Number(value());
     else if (key === '--data') a.data = path.resolve(value());
+    else if (key === '--no-scaling') a.scaling = false;
     else if (key === '--help' || key === '-h') usage('help');
     else usage(`unknown option ${key}`);
   }
@@ -70,25 +74,68 @@ await esbuild.build({
   format: 'cjs',
   logLevel: 'warning',
 });
-const { trainMatcher, DEFAULT_THRESHOLD } = createRequire(import.meta.url)(BUNDLE);
+const { trainMatcher, trainMatcherInSteps, DEFAULT_THRESHOLD } = createRequire(import.meta.url)(BUNDLE);
 const threshold = args.threshold ?? DEFAULT_THRESHOLD;
 
-// The CLINC150 training set as a bot's intents (what trainMatcher reads of a compiled bot).
-const intents = new Map();
-for (const [text, intent] of data.train) {
-  if (!intents.has(intent)) intents.set(intent, { id: intent, examples: new Map([['en', []]]) });
-  intents.get(intent).examples.get('en').push(text);
+/** Labelled examples as a bot's intents (what trainMatcher reads of a compiled bot). */
+function programOf(examples) {
+  const intents = new Map();
+  for (const [text, intent] of examples) {
+    if (!intents.has(intent)) intents.set(intent, { id: intent, examples: new Map([['en', []]]) });
+    intents.get(intent).examples.get('en').push(text);
+  }
+  return { intents, locales: ['en'], defaultLocale: 'en' };
 }
-const program = { intents, locales: ['en'], defaultLocale: 'en' };
 
+/** Trains `runs` times; the matcher and the wall and CPU times of each run. */
+function timeTraining(program, runs) {
+  const times = [];
+  let trained;
+  for (let run = 0; run < runs; run++) {
+    const wall = performance.now();
+    const cpu = cpuMs();
+    trained = trainMatcher(program);
+    times.push({ wall: performance.now() - wall, cpu: cpuMs() - cpu });
+  }
+  return { matcher: trained, wall: median(times.map((t) => t.wall)), cpu: median(times.map((t) => t.cpu)) };
+}
+
+/** The same examples with each intent split round robin into about `count` / (number of intents) intents. */
+function splitIntents(examples, count) {
+  const order = new Map();
+  for (const [, intent] of examples) if (!order.has(intent)) order.set(intent, order.size);
+  const seen = new Map();
+  return examples.map(([text, intent]) => {
+    const i = order.get(intent);
+    const parts = Math.floor(count / order.size) + (i < count % order.size ? 1 : 0);
+    const n = seen.get(intent) ?? 0;
+    seen.set(intent, n + 1);
+    return [text, `${intent}.${n % parts}`];
+  });
+}
+
+const program = programOf(data.train);
+const intents = program.intents;
 process.stderr.write(`training on ${data.train.length} examples, ${intents.size} intents, ${args.runs} run(s)...\n`);
-const trainings = [];
-let matcher;
-for (let run = 0; run < args.runs; run++) {
-  const wall = performance.now();
-  const cpu = cpuMs();
-  matcher = trainMatcher(program);
-  trainings.push({ wall: performance.now() - wall, cpu: cpuMs() - cpu });
+const trained = timeTraining(program, args.runs);
+const matcher = trained.matcher;
+
+// The training in steps, as the language server's simulator runs it: the pieces of work between two pauses.
+const stepMs = [];
+for (const steps = trainMatcherInSteps(program); ; ) {
+  const started = performance.now();
+  const next = steps.next();
+  stepMs.push(performance.now() - started);
+  if (next.done) break;
+}
+
+const scaling = [];
+if (args.scaling) {
+  for (const count of [500, 2000]) {
+    process.stderr.write(`training on the same examples as ${count} intents...\n`);
+    const split = programOf(splitIntents(data.train, count));
+    scaling.push({ intents: split.intents.size, ...timeTraining(split, args.runs) });
+  }
 }
 
 // Matching: the best intent and its confidence for each message, each message timed alone.
@@ -114,8 +161,8 @@ const again = trainMatcher(program);
 const deterministic = data.val.slice(0, 200).every(([text]) => JSON.stringify(again.rank(text, 'en', 3)) === JSON.stringify(matcher.rank(text, 'en', 3)));
 
 const f1 = (x) => x.toFixed(1);
-const trainWall = median(trainings.map((t) => t.wall));
-const trainCpu = median(trainings.map((t) => t.cpu));
+const trainWall = trained.wall;
+const trainCpu = trained.cpu;
 const messageMedian = median(messageTimes);
 const lines = [
   `## Intent matching on CLINC150 (validation split)`,
@@ -132,7 +179,19 @@ const lines = [
   `| training, median of ${args.runs} (wall / CPU) | ${trainWall.toFixed(0)} ms / ${trainCpu.toFixed(0)} ms | < ${TARGETS.trainingMs} ms |`,
   `| time per message, median / p95 / max | ${messageMedian.toFixed(3)} / ${percentile(messageTimes, 0.95).toFixed(3)} / ${Math.max(...messageTimes).toFixed(3)} ms | < ${TARGETS.messageMs} ms |`,
   `| same results from a second training | ${deterministic ? 'yes' : 'NO'} | yes |`,
+  `| training in steps: pieces of work, median / longest | ${stepMs.length}: ${median(stepMs).toFixed(2)} / ${Math.max(...stepMs).toFixed(1)} ms | |`,
   '',
+  ...(scaling.length > 0
+    ? [
+        `Training time by number of intents (the same ${data.train.length} examples; each intent split round robin into several), median of ${args.runs}:`,
+        '',
+        '| intents | training (wall / CPU) |',
+        '|---:|---:|',
+        `| ${intents.size} | ${trainWall.toFixed(0)} ms / ${trainCpu.toFixed(0)} ms |`,
+        ...scaling.map((s) => `| ${s.intents} | ${s.wall.toFixed(0)} ms / ${s.cpu.toFixed(0)} ms |`),
+        '',
+      ]
+    : []),
   'Other thresholds (the trade-off between rejecting out-of-scope messages and keeping in-scope ones):',
   '',
   '| threshold | in-scope accuracy | out-of-scope recall |',

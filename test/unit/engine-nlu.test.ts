@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { compileBot, EntityRecognizer, evaluateCondition, IntentModel, matchPatterns, readValue, trainMatcher } from '../../server/src/engine';
+import { compileBot, EntityRecognizer, evaluateCondition, IntentModel, matchPatterns, readValue, trainMatcher, trainMatcherInSteps } from '../../server/src/engine';
 import type { BotProgram, SlotType, Value } from '../../server/src/engine';
 import { fileUri, findDialogFiles } from '../../server/src/host/files';
 import { createLanguageService } from '../../server/src/service';
@@ -70,6 +70,69 @@ describe('engine: intent matching', function () {
     const withEntity = matcher.rank('I want a kiwi', 'en', 5, ['fruit'])[0];
     assert.equal(withEntity.intent, 'buy');
     assert.ok(withEntity.confidence > plain.confidence, 'an entity of the kind seen in buy examples adds evidence');
+  });
+
+  it('trains in steps to the same matcher, pausing often and briefly, even when other work runs in between', () => {
+    const program = supportBot();
+    const direct = trainMatcher(program);
+    const f = fixture(`
+      bot: { name: B, locales: [en], start: a }
+      intents:
+        hours: { examples: { en: ["when do you open", "opening hours", "are you open today"] } }
+        price: { examples: { en: ["how much is it", "what does it cost", "price list please"] } }
+    `);
+    const small = compileBot(f.service.workspace, Object.values(f.uris)[0]);
+    const smallDirect = trainMatcher(small);
+    // Two trainings in steps, taking turns, with matching in between: what a server does between slices.
+    const steps = trainMatcherInSteps(program);
+    const other = trainMatcherInSteps(small);
+    const stepMs: number[] = [];
+    let stepped;
+    let otherDone;
+    for (;;) {
+      const started = performance.now();
+      const next = steps.next();
+      stepMs.push(performance.now() - started);
+      direct.rank('where is my parcel', 'en');
+      if (!otherDone) {
+        const o = other.next();
+        if (o.done) otherDone = o.value;
+      }
+      if (next.done) {
+        stepped = next.value;
+        break;
+      }
+    }
+    // 586 examples in two languages: a few dozen pieces of work (reading, features, pairs, five passes), not one run.
+    assert.ok(stepMs.length > 10, `${stepMs.length} steps`);
+    stepMs.sort((a, b) => a - b);
+    const median = stepMs[stepMs.length >> 1];
+    assert.ok(median < 5, `median step ${median.toFixed(2)} ms`);
+    assert.ok(stepped.trainingMs > 0 && stepped.trainingMs <= stepMs.reduce((a, b) => a + b, 0) + 1, 'trainingMs counts the work');
+    assert.deepEqual([...stepped.examples], [...direct.examples]);
+    const sentences = ['where is my parcel', 'I want a refund', 'can I pay in installments', 'zzkq blorft', 'my order number is ACM-123456', 'bonjour', 'je voudrais annuler ma commande'];
+    for (const text of sentences) for (const locale of ['en', 'fr']) assert.deepEqual(stepped.rank(text, locale, 10), direct.rank(text, locale, 10), `${locale}: ${text}`);
+    assert.ok(otherDone, 'the small bot finished first');
+    for (const text of ['when are you open', 'how much']) assert.deepEqual(otherDone.rank(text, 'en'), smallDirect.rank(text, 'en'));
+  });
+
+  it('learns from its rivals after the first pass: intents that differ by one word stay apart', () => {
+    // 50 intents that share all but one or two words. After the first pass each example is only checked against the
+    // intents closest to it (its candidates); if those were lost, "book my hotel" would drift to "pay for my hotel".
+    const things = ['flight', 'hotel', 'car', 'table', 'ticket', 'room', 'bike', 'boat', 'train', 'bus'];
+    const verbs = ['book', 'cancel', 'change', 'check', 'pay for'];
+    const times = ['today', 'tomorrow', 'on monday', 'next week', 'for friday', 'this weekend'];
+    const examples = things.flatMap((thing) => verbs.flatMap((verb) => times.map((time) => ({ text: `please ${verb} my ${thing} ${time}`, intent: `${verb}.${thing}` }))));
+    const model = IntentModel.train(examples);
+    for (const [text, intent] of [
+      ['could you book my hotel for next tuesday', 'book.hotel'],
+      ['i need to cancel the bike for sunday', 'cancel.bike'],
+      ['pay for my boat tomorrow please', 'pay for.boat'],
+    ]) {
+      const [first, second] = model.rank(text, 2);
+      assert.equal(first.intent, intent, `${text} → ${JSON.stringify(model.rank(text, 3))}`);
+      assert.ok(first.confidence - second.confidence >= 0.1, `${text}: a clear margin over ${JSON.stringify(second)}`);
+    }
   });
 
   it('a bot with one intent still tells its sentences from others', () => {

@@ -211,6 +211,65 @@ describe('simulator sessions', function () {
     assert.deepEqual(simulator.stats, { compiles: 2, trainings: 2 });
   });
 
+  it('trains ahead of a request in slices (prepare): the event loop turns in between, and the request trains nothing more', async () => {
+    const { service, uri } = load('support');
+    const simulator = new Simulator(service.workspace, () => true, { sliceMs: 1 });
+    // Other work of the server (a completion, a hover) runs when the event loop turns: count its turns meanwhile.
+    let turns = 0;
+    let training = true;
+    const other = () => {
+      if (!training) return;
+      turns++;
+      setImmediate(other);
+    };
+    setImmediate(other);
+    const params = { uri: uri('support/bot.bot.yaml') };
+    await simulator.prepare(params);
+    training = false;
+    assert.equal(simulator.sliced.trainings, 1);
+    assert.ok(simulator.sliced.slices > 3, `${simulator.sliced.slices} slices`);
+    assert.ok(turns >= simulator.sliced.slices - 1, `the event loop turned ${turns} times during ${simulator.sliced.slices} slices`);
+    const state = simulator.start(params);
+    assert.deepEqual(simulator.stats, { compiles: 1, trainings: 1 }, 'the start used the matcher trained in slices');
+    assert.ok(state.bot.training.ms > 0, 'and reports its training');
+    assert.equal(simulator.send({ session: state.session, input: { text: 'hello' } }).turn.matched?.intent, 'greeting');
+
+    await simulator.prepare({ session: state.session });
+    assert.equal(simulator.sliced.trainings, 1, 'nothing changed: nothing to train');
+
+    edit(service, uri('support/nlu/smalltalk.bot.yaml'), '        - hello\n', '        - hello\n        - yo wassup\n');
+    await simulator.prepare({ session: state.session });
+    const after = simulator.send({ session: state.session, input: { text: 'yo wassup' } });
+    assert.equal(after.reload?.retrained, true);
+    assert.ok(after.reload!.trainingMs > 0);
+    assert.deepEqual(after.turn.matched, { intent: 'greeting', confidence: 1, candidates: after.turn.matched!.candidates, by: 'text' });
+    assert.deepEqual(simulator.stats, { compiles: 2, trainings: 2 });
+    assert.equal(simulator.sliced.trainings, 2);
+  });
+
+  it('drops a training in slices when the examples change meanwhile, and trains the new ones', async () => {
+    const { service, uri } = load('support');
+    let edited = false;
+    const simulator = new Simulator(service.workspace, () => true, {
+      sliceMs: 1,
+      pause: async () => {
+        if (!edited) {
+          edited = true;
+          edit(service, uri('support/nlu/smalltalk.bot.yaml'), '        - hello\n', '        - hello\n        - yo wassup\n');
+        }
+        await new Promise<void>((resolve) => setImmediate(resolve));
+      },
+    });
+    const params = { uri: uri('support/bot.bot.yaml') };
+    const waiting = [simulator.prepare(params), simulator.prepare(params)];
+    await Promise.all(waiting);
+    assert.equal(simulator.sliced.dropped, 1, 'the training of the old examples stopped at its next slice');
+    assert.equal(simulator.sliced.trainings, 2, 'one training for the new examples, shared by both requests');
+    const state = simulator.start(params);
+    assert.equal(simulator.stats.trainings, 2, 'the start trained nothing more');
+    assert.equal(simulator.send({ session: state.session, input: { text: 'yo wassup' } }).turn.matched?.confidence, 1, 'the new examples');
+  });
+
   it('is not reloaded by an edit the engine does not see, but sends where the nodes moved', () => {
     const { service, uri } = load('support');
     const simulator = new Simulator(service.workspace);

@@ -9,6 +9,7 @@
  *     both count as "a product"), so that any product teaches about all products.
  * Hashes are 30-bit FNV-1a values; collisions at that size are rare and harmless.
  */
+import type { Steps } from './steps';
 import { words } from './text';
 
 const FNV_PRIME = 16777619;
@@ -34,42 +35,141 @@ class IntList {
   data = new Int32Array(256);
   length = 0;
   push(value: number): void {
-    if (this.length === this.data.length) {
-      const bigger = new Int32Array(this.data.length * 2);
-      bigger.set(this.data);
-      this.data = bigger;
-    }
+    if (this.length === this.data.length) this.reserve(this.length + 1);
     this.data[this.length++] = value;
+  }
+  /** Makes room for `size` values in all. */
+  reserve(size: number): void {
+    if (size <= this.data.length) return;
+    const bigger = new Int32Array(Math.max(size, this.data.length * 2));
+    bigger.set(this.data.subarray(0, this.length));
+    this.data = bigger;
+  }
+}
+
+/**
+ * The words of a text as character codes, each word between spaces (` track my order `): what `words` gives, without
+ * a string per word. Plain ASCII (most sentences) is read directly; other text goes through `words` (accents, other
+ * scripts).
+ */
+class Tokens {
+  /** The character codes, a space before and after each word. */
+  codes = new Int32Array(256);
+  /** Where each word starts in `codes` (after its space), and ends (at its space). */
+  starts = new Int32Array(64);
+  ends = new Int32Array(64);
+  count = 0;
+  private size = 0;
+
+  read(text: string): void {
+    this.count = 0;
+    this.size = 0;
+    this.room(text.length * 2 + 2, text.length + 1);
+    let ascii = true;
+    for (let i = 0; i < text.length; i++) {
+      if (text.charCodeAt(i) > 127) {
+        ascii = false;
+        break;
+      }
+    }
+    if (!ascii) {
+      for (const word of words(text)) {
+        this.room(this.size + word.length + 2, this.count + 1);
+        this.codes[this.size++] = SPACE;
+        this.starts[this.count] = this.size;
+        for (let j = 0; j < word.length; j++) this.codes[this.size++] = word.charCodeAt(j);
+        this.ends[this.count++] = this.size;
+      }
+      this.codes[this.size] = SPACE;
+      return;
+    }
+    const codes = this.codes;
+    let inWord = false;
+    for (let i = 0; i < text.length; i++) {
+      let c = text.charCodeAt(i);
+      if (c >= 65 && c <= 90) c += 32; // A-Z → a-z
+      const wordChar = (c >= 97 && c <= 122) || (c >= 48 && c <= 57);
+      if (wordChar) {
+        if (!inWord) {
+          codes[this.size++] = SPACE;
+          this.starts[this.count] = this.size;
+          inWord = true;
+        }
+        codes[this.size++] = c;
+      } else if (inWord) {
+        this.ends[this.count++] = this.size;
+        inWord = false;
+      }
+    }
+    if (inWord) this.ends[this.count++] = this.size;
+    codes[this.size] = SPACE;
+  }
+
+  private room(codes: number, words: number): void {
+    if (codes + 1 > this.codes.length) {
+      const bigger = new Int32Array(Math.max(codes + 1, this.codes.length * 2));
+      bigger.set(this.codes);
+      this.codes = bigger;
+    }
+    if (words > this.starts.length) {
+      const starts = new Int32Array(Math.max(words, this.starts.length * 2));
+      const ends = new Int32Array(starts.length);
+      starts.set(this.starts);
+      ends.set(this.ends);
+      this.starts = starts;
+      this.ends = ends;
+    }
+  }
+
+  /** The FNV-1a hash of word i from `seed`. */
+  hash(i: number, seed: number): number {
+    const codes = this.codes;
+    let h = seed;
+    for (let j = this.starts[i], end = this.ends[i]; j < end; j++) h = Math.imul(h ^ codes[j], FNV_PRIME);
+    return h;
   }
 }
 
 const scratch = new IntList();
-const codes: number[] = [];
+const tokens = new Tokens();
+const SEED_TRIGRAM = SEED_CHARS[3];
+const SEED_FOURGRAM = SEED_CHARS[4];
 
 function collectHashes(text: string, entities: readonly string[], out: IntList): void {
   out.length = 0;
   for (const entity of entities) out.push(hashWord(entity, SEED_ENTITY) & MASK);
-  const tokens = words(text);
-  if (tokens.length > 0) {
-    out.push(hashWord(tokens[0], SEED_FIRST) & MASK);
-    out.push(hashWord(tokens[tokens.length - 1], SEED_LAST) & MASK);
-  }
-  for (let i = 0; i < tokens.length; i++) {
-    const token = tokens[i];
-    out.push(hashWord(token, SEED_WORD) & MASK);
-    if (i + 1 < tokens.length) out.push(hashWord(tokens[i + 1], Math.imul(hashWord(token, SEED_PAIR) ^ SPACE, FNV_PRIME)) & MASK);
-    codes.length = 0;
-    codes.push(SPACE);
-    for (let j = 0; j < token.length; j++) codes.push(token.charCodeAt(j));
-    codes.push(SPACE);
-    for (let n = token.length > MAX_LENGTH_FOR_TRIGRAMS ? 4 : 3; n <= 4; n++) {
-      for (let s = 0; s + n <= codes.length; s++) {
-        let h = SEED_CHARS[n];
-        for (let j = s; j < s + n; j++) h = Math.imul(h ^ codes[j], FNV_PRIME);
-        out.push(h & MASK);
+  tokens.read(text);
+  const count = tokens.count;
+  if (count === 0) return;
+  const { codes, starts, ends } = tokens;
+  // Per word: itself, the pair with the next one, 4-letter pieces (3-letter ones too for short words); plus first and
+  // last. The most a word of n letters gives is 2 + (n - 1) + n pieces.
+  out.reserve(entities.length + 2 + 2 * count + 2 * (ends[count - 1] + 2));
+  const data = out.data;
+  let n = out.length;
+  data[n++] = tokens.hash(0, SEED_FIRST) & MASK;
+  data[n++] = tokens.hash(count - 1, SEED_LAST) & MASK;
+  for (let i = 0; i < count; i++) {
+    data[n++] = tokens.hash(i, SEED_WORD) & MASK;
+    if (i + 1 < count) data[n++] = tokens.hash(i + 1, Math.imul(tokens.hash(i, SEED_PAIR) ^ SPACE, FNV_PRIME)) & MASK;
+    // The word with its edges: codes[start - 1] and codes[end] are spaces.
+    const from = starts[i] - 1;
+    const to = ends[i] + 1;
+    if (to - from - 2 <= MAX_LENGTH_FOR_TRIGRAMS) {
+      for (let s = from; s + 3 <= to; s++) {
+        let h = Math.imul(SEED_TRIGRAM ^ codes[s], FNV_PRIME);
+        h = Math.imul(h ^ codes[s + 1], FNV_PRIME);
+        data[n++] = Math.imul(h ^ codes[s + 2], FNV_PRIME) & MASK;
       }
     }
+    for (let s = from; s + 4 <= to; s++) {
+      let h = Math.imul(SEED_FOURGRAM ^ codes[s], FNV_PRIME);
+      h = Math.imul(h ^ codes[s + 1], FNV_PRIME);
+      h = Math.imul(h ^ codes[s + 2], FNV_PRIME);
+      data[n++] = Math.imul(h ^ codes[s + 3], FNV_PRIME) & MASK;
+    }
   }
+  out.length = n;
 }
 
 /** The distinct features of a text, sorted, with how many times each occurs. */
@@ -86,15 +186,41 @@ export interface FeatureTable extends FeatureCounts {
 const sortedKeys = new IntList();
 const sortedCounts = new IntList();
 
+/** Sorts values[0 .. length] in increasing order (an insertion sort: a sentence has a few dozen features). */
+function sortSmall(values: Int32Array, length: number): void {
+  if (length > 256) {
+    values.subarray(0, length).sort();
+    return;
+  }
+  for (let i = 1; i < length; i++) {
+    const v = values[i];
+    let j = i - 1;
+    while (j >= 0 && values[j] > v) {
+      values[j + 1] = values[j];
+      j--;
+    }
+    values[j + 1] = v;
+  }
+}
+
 /** Appends the distinct hashes of `hashes`, sorted, and how many times each occurs. */
 function appendCounts(hashes: IntList, keys: IntList, counts: IntList): void {
-  const sorted = hashes.data.subarray(0, hashes.length).sort();
-  for (let i = 0; i < sorted.length; i++) {
+  const sorted = hashes.data;
+  const length = hashes.length;
+  sortSmall(sorted, length);
+  keys.reserve(keys.length + length);
+  counts.reserve(counts.length + length);
+  const keyData = keys.data;
+  const countData = counts.data;
+  let n = keys.length;
+  for (let i = 0; i < length; i++) {
     if (i === 0 || sorted[i] !== sorted[i - 1]) {
-      keys.push(sorted[i]);
-      counts.push(1);
-    } else counts.data[counts.length - 1]++;
+      keyData[n] = sorted[i];
+      countData[n++] = 1;
+    } else countData[n - 1]++;
   }
+  keys.length = n;
+  counts.length = n;
 }
 
 /** The features of a text and of the entities found in it (entity ids). */
@@ -106,16 +232,20 @@ export function countFeatures(text: string, entities: readonly string[] = []): F
   return { keys: sortedKeys.data.slice(0, sortedKeys.length), counts: sortedCounts.data.slice(0, sortedCounts.length) };
 }
 
-/** The features of many texts (training examples). */
-export function countAll(texts: { text: string; entities?: readonly string[] }[]): FeatureTable {
+/** Texts handled between two pauses of the stepped training (steps.ts): about a millisecond. */
+const TEXTS_PER_STEP = 128;
+
+/** The features of many texts (training examples), pausing now and then. */
+export function* countAllInSteps(texts: readonly { text: string; entities?: readonly string[] }[]): Steps<FeatureTable> {
   const keys = new IntList();
   const counts = new IntList();
   const offsets = new Int32Array(texts.length + 1);
-  texts.forEach(({ text, entities }, i) => {
-    collectHashes(text, entities ?? [], scratch);
+  for (let i = 0; i < texts.length; i++) {
+    if (i % TEXTS_PER_STEP === 0) yield;
+    collectHashes(texts[i].text, texts[i].entities ?? [], scratch);
     appendCounts(scratch, keys, counts);
     offsets[i + 1] = keys.length;
-  });
+  }
   return { offsets, keys: keys.data.slice(0, keys.length), counts: counts.data.slice(0, counts.length) };
 }
 
@@ -181,6 +311,9 @@ export interface SparseTable {
   weights: Float32Array;
 }
 
+/** Feature occurrences counted between two pauses of the stepped training. */
+const KEYS_PER_STEP = 16_384;
+
 /** The vocabulary of a training set: feature ids and their inverse document frequencies. */
 export class Vocabulary {
   private constructor(
@@ -189,22 +322,44 @@ export class Vocabulary {
     private readonly unknownIdf: number,
   ) {}
 
-  static build(table: FeatureTable): Vocabulary {
-    const ids = new FeatureMap();
+  /**
+   * The vocabulary of training texts (their features, from `countAllInSteps`) and the texts as vectors, pausing now
+   * and then.
+   */
+  static *buildInSteps(table: FeatureTable): Steps<{ vocabulary: Vocabulary; vectors: SparseTable }> {
+    const map = new FeatureMap();
     let frequency = new Int32Array(1024);
-    for (const key of table.keys) {
-      const id = ids.intern(key);
+    const { offsets, keys, counts } = table;
+    const ids = new Int32Array(keys.length);
+    for (let i = 0; i < keys.length; i++) {
+      if (i % KEYS_PER_STEP === 0) yield;
+      const id = map.intern(keys[i]);
       if (id === frequency.length) {
         const bigger = new Int32Array(frequency.length * 2);
         bigger.set(frequency);
         frequency = bigger;
       }
       frequency[id]++;
+      ids[i] = id;
     }
-    const n = table.offsets.length - 1;
-    const idf = new Float32Array(ids.size);
-    for (let id = 0; id < ids.size; id++) idf[id] = Math.log((n + 1) / (frequency[id] + 1)) + 1;
-    return new Vocabulary(ids, idf, Math.log(n + 1) + 1);
+    const n = offsets.length - 1;
+    const idf = new Float32Array(map.size);
+    for (let id = 0; id < map.size; id++) idf[id] = Math.log((n + 1) / (frequency[id] + 1)) + 1;
+    const vocabulary = new Vocabulary(map, idf, Math.log(n + 1) + 1);
+    // Sublinear tf-idf, scaled to length 1, as `vector` does.
+    const weights = new Float32Array(keys.length);
+    for (let t = 0; t < n; t++) {
+      if (t % TEXTS_PER_STEP === 0) yield;
+      let norm = 0;
+      for (let i = offsets[t]; i < offsets[t + 1]; i++) {
+        const w = (counts[i] === 1 ? 1 : 1 + Math.log(counts[i])) * idf[ids[i]];
+        weights[i] = w;
+        norm += w * w;
+      }
+      norm = Math.sqrt(norm) || 1;
+      for (let i = offsets[t]; i < offsets[t + 1]; i++) weights[i] /= norm;
+    }
+    return { vocabulary, vectors: { offsets, ids, weights } };
   }
 
   get size(): number {
@@ -238,25 +393,5 @@ export class Vocabulary {
       weights: n === keys.length ? weights : weights.slice(0, n),
       coverage: known + unknown > 0 ? Math.sqrt(known / (known + unknown)) : 0,
     };
-  }
-
-  /** The training texts as vectors (all their features are in the vocabulary). */
-  vectorAll(table: FeatureTable): SparseTable {
-    const { offsets, keys, counts } = table;
-    const ids = new Int32Array(keys.length);
-    const weights = new Float32Array(keys.length);
-    for (let t = 0; t + 1 < offsets.length; t++) {
-      let norm = 0;
-      for (let i = offsets[t]; i < offsets[t + 1]; i++) {
-        const id = this.ids.get(keys[i]);
-        const w = (1 + Math.log(counts[i])) * this.idf[id];
-        ids[i] = id;
-        weights[i] = w;
-        norm += w * w;
-      }
-      norm = Math.sqrt(norm) || 1;
-      for (let i = offsets[t]; i < offsets[t + 1]; i++) weights[i] /= norm;
-    }
-    return { offsets, ids, weights };
   }
 }

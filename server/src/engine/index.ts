@@ -9,10 +9,12 @@
  */
 export { compileBot, DEFAULT_RETRIES, DEFAULT_THRESHOLD } from './program';
 export type { BotProgram, NodeSpec, SlotType, Target, Value } from './program';
-export { trainMatcher } from './matcher';
+export { trainMatcher, trainMatcherInSteps } from './matcher';
 export type { IntentScore, Matcher } from './matcher';
 export { IntentModel } from './model';
-export type { TrainingOptions } from './model';
+export type { TrainingExample, TrainingOptions } from './model';
+export { runSteps } from './steps';
+export type { Steps } from './steps';
 export { Conversation, MAX_STEPS, startConversation } from './conversation';
 export type { BotMessage, ConversationOptions, Turn, UserInput } from './conversation';
 export { EntityRecognizer, plainExample } from './entities';

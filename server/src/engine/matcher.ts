@@ -3,12 +3,17 @@
  * read as the words users say, plus "an entity of this kind is here" (see features.ts). A language without examples
  * uses the default language's model. A sentence that is exactly a training example (case, accents and punctuation
  * aside) of one intent gets that intent with confidence 1.
+ *
+ * `trainMatcher` trains at once (the CLI, tests); `trainMatcherInSteps` is the same training as steps (steps.ts) for a
+ * caller that must keep answering while a big bot trains (the language server's simulator). Both give the same matcher.
  */
 import { ANNOTATION } from '../service/model';
 import { plainExample } from './entities';
 import { IntentModel } from './model';
-import type { IntentScore, TrainingOptions } from './model';
+import type { IntentScore, TrainingExample, TrainingOptions } from './model';
 import type { BotProgram } from './program';
+import { runSteps } from './steps';
+import type { Steps } from './steps';
 import { words } from './text';
 
 export type { IntentScore };
@@ -20,7 +25,7 @@ export interface Matcher {
   modelLocale(locale: string): string | undefined;
   /** Examples trained on, per language. */
   readonly examples: Map<string, number>;
-  /** How long training took, in milliseconds. */
+  /** How long training took, in milliseconds (the work: not the pauses of a training in steps). */
   readonly trainingMs: number;
 }
 
@@ -31,29 +36,19 @@ interface LocaleModel {
 }
 
 export function trainMatcher(program: BotProgram, options: TrainingOptions = {}): Matcher {
-  const started = performance.now();
-  const byLocale = new Map<string, { text: string; intent: string; entities: string[] }[]>();
-  for (const intent of program.intents.values()) {
-    for (const [locale, examples] of intent.examples) {
-      let list = byLocale.get(locale);
-      if (!list) byLocale.set(locale, (list = []));
-      for (const example of examples) {
-        const text = plainExample(example);
-        const entities = [...example.matchAll(ANNOTATION)].map((m) => m[2].split(':')[0].trim());
-        if (text.trim()) list.push({ text, intent: intent.id, entities });
-      }
-    }
-  }
-  const models = new Map<string, LocaleModel>();
-  for (const [locale, examples] of byLocale) {
-    if (examples.length === 0) continue;
-    const exact = new Map<string, string | undefined>();
-    for (const { text, intent } of examples) {
-      const key = words(text).join(' ');
-      exact.set(key, exact.has(key) && exact.get(key) !== intent ? undefined : intent);
-    }
-    models.set(locale, { model: IntentModel.train(examples, options), exact });
-  }
+  return runSteps(trainMatcherInSteps(program, options));
+}
+
+/** Examples read between two pauses. */
+const EXAMPLES_PER_STEP = 512;
+
+/**
+ * The same training, pausing about every millisecond of work. `trainingMs` counts the work only, not the time spent
+ * paused.
+ */
+export function* trainMatcherInSteps(program: BotProgram, options: TrainingOptions = {}): Steps<Matcher> {
+  const clock = { ms: 0 };
+  const { models, counts } = yield* timed(trainModels(program, options), clock);
   const modelLocale = (locale: string) => (models.has(locale) ? locale : models.has(program.defaultLocale) ? program.defaultLocale : undefined);
   return {
     rank(text, locale, limit = 5, entities = []) {
@@ -66,7 +61,49 @@ export function trainMatcher(program: BotProgram, options: TrainingOptions = {})
       return [{ intent: known, confidence: 1 }, ...ranked.filter((r) => r.intent !== known)].slice(0, limit);
     },
     modelLocale,
-    examples: new Map([...byLocale].map(([locale, list]) => [locale, list.length])),
-    trainingMs: performance.now() - started,
+    examples: counts,
+    trainingMs: clock.ms,
   };
+}
+
+/** Runs `steps`, adding to `clock` the time spent working (not paused). */
+function* timed<T>(steps: Steps<T>, clock: { ms: number }): Steps<T> {
+  for (;;) {
+    const started = performance.now();
+    const next = steps.next();
+    clock.ms += performance.now() - started;
+    if (next.done) return next.value;
+    yield;
+  }
+}
+
+function* trainModels(program: BotProgram, options: TrainingOptions): Steps<{ models: Map<string, LocaleModel>; counts: Map<string, number> }> {
+  const byLocale = new Map<string, TrainingExample[]>();
+  let read = 0;
+  for (const intent of program.intents.values()) {
+    for (const [locale, examples] of intent.examples) {
+      let list = byLocale.get(locale);
+      if (!list) byLocale.set(locale, (list = []));
+      for (const example of examples) {
+        if (++read % EXAMPLES_PER_STEP === 0) yield;
+        const annotated = example.includes('](');
+        const text = annotated ? plainExample(example) : example;
+        const entities = annotated ? [...example.matchAll(ANNOTATION)].map((m) => m[2].split(':')[0].trim()) : [];
+        if (text.trim()) list.push({ text, intent: intent.id, entities });
+      }
+    }
+  }
+  const models = new Map<string, LocaleModel>();
+  for (const [locale, examples] of byLocale) {
+    if (examples.length === 0) continue;
+    const exact = new Map<string, string | undefined>();
+    for (let i = 0; i < examples.length; i++) {
+      if (i % EXAMPLES_PER_STEP === 0) yield;
+      const { text, intent } = examples[i];
+      const key = words(text).join(' ');
+      exact.set(key, exact.has(key) && exact.get(key) !== intent ? undefined : intent);
+    }
+    models.set(locale, { model: yield* IntentModel.trainInSteps(examples, options), exact });
+  }
+  return { models, counts: new Map([...byLocale].map(([locale, list]) => [locale, list.length])) };
 }

@@ -11,8 +11,12 @@
  * would be after them — same node and slots when the edit did not touch the way taken — and the new wording is used
  * from then on. The answer says `reloaded`, and where the replay took another way (`diverged`). docs/simulator.md says
  * why this and not "keep the node and the slots".
+ *
+ * Training a big bot takes a while (a second or more for thousands of examples). The requests themselves are
+ * synchronous and would train at once; the language server first awaits `prepare`, which trains the matcher the
+ * request will need in slices of about 15 ms, so that it answers other requests (completion, hover) in between.
  */
-import { compileBot, startConversation, trainMatcher } from '../engine';
+import { compileBot, startConversation, trainMatcher, trainMatcherInSteps } from '../engine';
 import type { BotProgram, Conversation, ConversationOptions, Matcher, Turn, UserInput } from '../engine';
 import { ORPHANS } from '../service/workspace';
 import type { Bot, Workspace } from '../service/workspace';
@@ -45,6 +49,47 @@ export class SimulatorError extends Error {
   ) {
     super(message);
   }
+}
+
+/**
+ * Turns of the event loop between two slices of training. Answering an LSP request takes a few turns (the message is
+ * read, then handled, then its answer written, each in a later turn): with one turn per pause, a completion waited
+ * about four slices; with four, it waits about one.
+ */
+const TURNS_PER_PAUSE = 4;
+
+/** Resolves after `count` turns of the event loop. */
+function turns(count: number): () => Promise<void> {
+  return async () => {
+    for (let i = 0; i < count; i++) await new Promise<void>((resolve) => setImmediate(resolve));
+  };
+}
+
+/** How the simulator trains in slices: how long a slice works, and how it lets other work run in between. */
+export interface SliceOptions {
+  /** Milliseconds of training per slice. Default 15. */
+  sliceMs?: number;
+  /** Resolves when other work has had its turn. Default: a few turns of the event loop (TURNS_PER_PAUSE). */
+  pause?: () => Promise<void>;
+}
+
+/** A bot's program at one version, before any training. */
+interface Program {
+  bot: Bot;
+  version: number;
+  program: BotProgram;
+  /** Everything the engine reads from the program, as text: equal keys run the same conversations. */
+  programKey: string;
+  /** The training examples (and the default language), as text: equal keys train the same matcher. */
+  examplesKey: string;
+  compileMs: number;
+}
+
+/** A bot's latest matcher, and whether a compiled version already took it (the first one to take it trained it). */
+interface TrainedMatcher {
+  examplesKey: string;
+  matcher: Matcher;
+  taken: boolean;
 }
 
 /** A bot compiled at one version, with its matcher. A new object whenever what the engine runs changed. */
@@ -101,19 +146,65 @@ function checkInput(input: unknown): UserInput {
 }
 
 export class Simulator {
-  /** How many times a bot was compiled and a matcher trained: for tests and the docs' figures. */
+  /** How many times a bot was compiled and a matcher trained (at once or in slices): for tests and the docs' figures. */
   readonly stats = { compiles: 0, trainings: 0 };
+  /** Of those trainings: how many ran in slices (`prepare`), in how many slices in all, how many gave way to newer examples. */
+  readonly sliced = { trainings: 0, slices: 0, dropped: 0 };
   private readonly sessions = new Map<string, Session>();
   /** The latest compiled version of each bot, by its folder. */
   private readonly compiled = new Map<string, Compiled>();
+  /** The latest program of each bot (compiled for `prepare` or for a request), by its folder. */
+  private readonly programs = new Map<string, Program>();
+  /** The latest matcher of each bot, by its folder. */
+  private readonly matchers = new Map<string, TrainedMatcher>();
+  /** The latest training in slices of each bot, by its folder (an older one still under way stops at its next slice). */
+  private readonly training = new Map<string, { examplesKey: string; done: Promise<void> }>();
   private nextId = 1;
   private clock = 0;
+  private readonly sliceMs: number;
+  private readonly pause: () => Promise<void>;
 
   constructor(
     private readonly workspace: Workspace,
     /** False while the server still reads the workspace: a bot read in part would talk nonsense. */
     private readonly ready: () => boolean = () => true,
-  ) {}
+    slices: SliceOptions = {},
+  ) {
+    this.sliceMs = slices.sliceMs ?? 15;
+    this.pause = slices.pause ?? turns(TURNS_PER_PAUSE);
+  }
+
+  /**
+   * Trains, in slices, the matcher that the request with these parameters will need (`uri` for a start, `session`
+   * for the others), if it is not trained yet; other work runs between slices. The request that follows finds it and
+   * does not train. Never fails: a request that cannot be answered says so itself.
+   */
+  async prepare(params: { uri?: unknown; session?: unknown } | undefined): Promise<void> {
+    // An edit of the examples during a training needs another one; after a few, the request trains at once.
+    for (let round = 0; round < 4; round++) {
+      let bot: Bot | undefined;
+      try {
+        bot = this.requestBot(params);
+      } catch {
+        return;
+      }
+      if (!bot) return;
+      const { program, examplesKey } = this.programOf(bot);
+      if (this.matchers.get(bot.root)?.examplesKey === examplesKey) return;
+      let under = this.training.get(bot.root);
+      if (!under || under.examplesKey !== examplesKey) {
+        const latest: { examplesKey: string; done: Promise<void> } = { examplesKey, done: Promise.resolve() };
+        this.training.set(bot.root, latest);
+        latest.done = this.trainInSlices(bot.root, latest, program);
+        under = latest;
+      }
+      try {
+        await under.done;
+      } catch {
+        return; // the request trains at once, and reports what failed
+      }
+    }
+  }
 
   // ---- Requests ---------------------------------------------------------------------------------------------------
 
@@ -209,24 +300,79 @@ export class Simulator {
   private compile(bot: Bot): Compiled {
     const previous = this.compiled.get(bot.root);
     if (previous && previous.bot === bot && previous.version === bot.version) return previous;
-    const started = performance.now();
-    const program = compileBot(this.workspace, [...bot.files][0]);
-    this.stats.compiles++;
-    const programKey = JSON.stringify(program, mapsAsArrays);
-    const compileMs = performance.now() - started;
+    const { program, programKey, examplesKey, compileMs } = this.programOf(bot);
     if (previous && previous.programKey === programKey) {
       // A comment, a description, spacing: the same program. Keep the entry (and the sessions on it) as they are.
       previous.bot = bot;
       previous.version = bot.version;
       return previous;
     }
-    const examplesKey = JSON.stringify([program.defaultLocale, [...program.intents.values()].map((i) => [i.id, [...i.examples]])]);
-    const reuse = previous !== undefined && previous.examplesKey === examplesKey;
-    const matcher = reuse ? previous.matcher : trainMatcher(program);
-    if (!reuse) this.stats.trainings++;
-    const compiled: Compiled = { bot, version: bot.version, program, programKey, matcher, examplesKey, trained: !reuse, compileMs };
+    let latest = this.matchers.get(bot.root);
+    if (latest?.examplesKey !== examplesKey) {
+      latest = { examplesKey, matcher: trainMatcher(program), taken: false };
+      this.matchers.set(bot.root, latest);
+      this.stats.trainings++;
+    }
+    // The first version to take a matcher trained it (now, or in slices for this request); the next ones reuse it.
+    const trained = !latest.taken;
+    latest.taken = true;
+    const compiled: Compiled = { bot, version: bot.version, program, programKey, matcher: latest.matcher, examplesKey, trained, compileMs };
     this.compiled.set(bot.root, compiled);
     return compiled;
+  }
+
+  /** The bot's program at its current version (compiled once per version). */
+  private programOf(bot: Bot): Program {
+    const previous = this.programs.get(bot.root);
+    if (previous && previous.bot === bot && previous.version === bot.version) return previous;
+    const started = performance.now();
+    const program = compileBot(this.workspace, [...bot.files][0]);
+    this.stats.compiles++;
+    const programKey = JSON.stringify(program, mapsAsArrays);
+    const examplesKey = JSON.stringify([program.defaultLocale, [...program.intents.values()].map((i) => [i.id, [...i.examples]])]);
+    const compiled: Program = { bot, version: bot.version, program, programKey, examplesKey, compileMs: performance.now() - started };
+    this.programs.set(bot.root, compiled);
+    return compiled;
+  }
+
+  /**
+   * Trains the bot's matcher for these examples in slices, and keeps it as the bot's latest; stops early when a
+   * training for newer examples of the bot started meanwhile.
+   */
+  private async trainInSlices(root: string, me: { examplesKey: string }, program: BotProgram): Promise<void> {
+    const steps = trainMatcherInSteps(program);
+    this.stats.trainings++;
+    this.sliced.trainings++;
+    try {
+      for (;;) {
+        if (this.training.get(root) !== me) {
+          this.sliced.dropped++;
+          return;
+        }
+        const deadline = performance.now() + this.sliceMs;
+        let next = steps.next();
+        while (!next.done && performance.now() < deadline) next = steps.next();
+        this.sliced.slices++;
+        if (next.done) {
+          this.matchers.set(root, { examplesKey: me.examplesKey, matcher: next.value, taken: false });
+          return;
+        }
+        await this.pause();
+      }
+    } finally {
+      if (this.training.get(root) === me) this.training.delete(root);
+    }
+  }
+
+  /** The bot a request would run on: its file's for a start, its session's for the others (none: the request fails). */
+  private requestBot(params: { uri?: unknown; session?: unknown } | undefined): Bot | undefined {
+    if (typeof params?.session === 'string') {
+      const session = this.sessions.get(params.session);
+      return session ? this.botOf(session) : undefined;
+    }
+    if (typeof params?.uri !== 'string' || !this.ready() || !this.workspace.get(params.uri)) return undefined;
+    const bot = this.workspace.botOf(params.uri);
+    return bot.root === ORPHANS ? undefined : bot;
   }
 
   /** The bot of a session as it is now: the bot its file belongs to, else the bot in the same folder. */
