@@ -4,6 +4,7 @@
 import * as assert from 'assert';
 import * as vscode from 'vscode';
 import { e2eLog } from './log';
+import { waitFor } from './wait';
 
 const EXTENSION_ID = 'botmaster.botmaster';
 const BOT_GLOB = '**/*.bot.{yaml,yml}';
@@ -43,23 +44,6 @@ function workspaceRoot(): vscode.Uri {
 }
 
 /** Calls `probe` until `done` accepts its result, or fails after `timeoutMs` with the last result. */
-async function waitFor<T>(what: string, probe: () => Thenable<T> | T, done: (value: T) => boolean, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: T | undefined;
-  let lastError: unknown;
-  while (Date.now() < deadline) {
-    try {
-      last = await probe();
-      lastError = undefined;
-      if (done(last)) return last;
-    } catch (error) {
-      lastError = error;
-    }
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-  const detail = lastError !== undefined ? `last error: ${String(lastError)}` : `last result: ${JSON.stringify(last)}`;
-  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}; ${detail}`);
-}
 
 /** The position of the `occurrence`-th `text` in the document (0-based), at its first character. */
 function positionOf(document: vscode.TextDocument, text: string, occurrence = 0): vscode.Position {

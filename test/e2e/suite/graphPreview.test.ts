@@ -2,19 +2,10 @@
 // webview, and the webview draws the example's nodes (it reports what it drew: botmaster.graphPreview.rendered).
 import * as assert from 'assert';
 import * as vscode from 'vscode';
+import { waitFor } from './wait';
 
 const RENDERED = 'botmaster.graphPreview.rendered';
 
-async function waitFor<T>(what: string, probe: () => Thenable<T> | T, done: (value: T) => boolean, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: T | undefined;
-  while (Date.now() < deadline) {
-    last = await probe();
-    if (done(last)) return last;
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}; last result: ${JSON.stringify(last)}`);
-}
 
 describe('Graph preview in VS Code', function () {
   after(async function () {

@@ -4,21 +4,12 @@
 // next turn.
 import * as assert from 'assert';
 import * as vscode from 'vscode';
+import { waitFor } from './wait';
 
 const SHOWN = 'botmaster.simulator.shown';
 const SAY = 'botmaster.simulator.say';
 type Shown = { uri: string; title: string; bot?: string; turns?: number; last?: string[] }[];
 
-async function waitFor<T>(what: string, probe: () => Thenable<T> | T, done: (value: T) => boolean, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: T | undefined;
-  while (Date.now() < deadline) {
-    last = await probe();
-    if (done(last)) return last;
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}; last result: ${JSON.stringify(last)}`);
-}
 
 const shown = () => vscode.commands.executeCommand<Shown>(SHOWN);
 
