@@ -4,10 +4,11 @@
  * locality-sensitive hashing with banding (Leskovec, Rajaraman and Ullman, "Mining of Massive Datasets", ch. 3), then
  * every candidate is verified exactly, stopping as soon as the pair cannot reach the threshold. With 10 bands of 5
  * rows, a pair at 85 % similarity becomes a candidate with probability 0.997, one at 50 % with 0.27, one at 20 % with
- * 0.003: the work grows with the number of examples, not with its square.
- * (Tried and dropped: one-permutation hashing, whose bins on short sentences are mostly copies, so every sentence with
- * "please" fell in one bucket; and exact prefix filtering, which on bots with many examples per topic compares every
- * pair of a topic: 150 s on the issue-3 bot.)
+ * 0.003: the work grows with the number of examples, not with its square. The 50 MinHash values of an example come
+ * from fast similarity sketching (see \`trigramOf\`): about 200 cheap steps per example instead of 50 per trigram.
+ * (Tried and dropped: one-permutation hashing with densification, whose bins on short sentences are mostly copies, so
+ * every sentence with "please" fell in one bucket; and exact prefix filtering, which on bots with many examples per
+ * topic compares every pair of a topic: 150 s on the issue-3 bot.)
  *
  * The index is kept per bot and updated after an edit: the examples of a changed file are compared with the file's
  * previous examples, and only the new ones (and the examples whose best match went away) are looked up again.
@@ -81,56 +82,65 @@ const MIN_TRIGRAMS = 3;
 const WORK_PER_STEP = 30_000;
 /** Floating-point slack for `t·n` when t is a decimal like 0.85. */
 const EPS = 1e-9;
-const BANDS = 10;
+const BANDS = 10; // at most 12: the band keys live in a 16-number record
 const ROWS = 5;
-/**
- * The MinHash functions: MurmurHash3's finaliser of the trigram's hash xor a fixed seed; each gives two 16-bit hash
- * values (its halves), so 25 mixes make the 50 minima. (Multiply-add hashes were tried first: cheaper, but far from
- * min-wise independent: every sentence ending in "if you can" shared a bucket.)
- */
-const MIXES = (BANDS * ROWS) / 2;
-const SEEDS = Int32Array.from({ length: MIXES }, (_, i) => mix(0x9e3779b9 + i * 0x632be5ab));
-
+/** The number of sketch values (bins): BANDS·ROWS. */
+const BINS = BANDS * ROWS;
+/** The fields of an entry's record in \`ConfusableIndex.info\`. */
+const START = 0;
+const SIZE = 1;
+const INTENT = 2;
+const SEEN = 3;
+/** Then the entry's BANDS band keys; a record is 16 numbers, 64 bytes: one cache line. */
+const KEYS = 4;
+const RECORD = 16;
+/** A bin no trigram has thrown into yet (above every packed value). */
+const EMPTY = 0x7fffffff;
 /**
  * The confusable examples of one language of a bot: the examples, their trigrams, the LSH buckets, and each example's
  * best match. Updated in place after edits.
  *
- * The buckets are kept as each band's entries sorted by (band key, entry): a bucket is a run of that order, found
- * from an entry's position, or by binary search for a key. Sorting 200,000 keys per band (a radix sort) costs much
- * less than filling a `Map` with 2 million one-entry lists. Entries added by edits go into a small `Map` until the next build.
+ * The buckets are kept as each band's entries sorted by (band key, trigram count, entry): a bucket is a run of that
+ * order, found from an entry's position, or by binary search for a key. Sorting 200,000 keys per band (a radix sort)
+ * costs much less than filling a \`Map\` with 2 million one-entry lists. The build then compares the pairs of each
+ * bucket, band after band; entries added by edits go into a small \`Map\` until the next build.
  */
 export class ConfusableIndex {
   /** The examples, by entry number (an entry keeps its number while the example stays the same). */
   readonly examples: ExampleText[] = [];
   /**
-   * Per entry, in typed arrays (compact, and cheap to read in the inner loop): its intent (a number), where its
-   * trigrams are in the pool and how many, whether it is still in the bot, its most similar example in another intent
-   * (an entry number, -1: none at or above the threshold) and that similarity.
+   * Per entry, what the inner loop reads, side by side in one record (one cache line, not six): where its trigrams
+   * are in the pool, how many, its intent (a number; -1 once the entry left the bot), the stamp of the last lookup
+   * that saw it, and its band keys. Then, apart: its most similar example in another intent (an entry number, -1: none
+   * at or above the threshold) and that similarity.
    */
-  private intentOf = new Int32Array(1024);
-  private startOf = new Int32Array(1024);
-  private sizeOf = new Int32Array(1024);
-  private aliveOf = new Uint8Array(1024);
+  private info = new Int32Array(RECORD * 1024);
   private bestOf = new Int32Array(1024);
   private similarityOf = new Float64Array(1024);
-  /** Every entry's trigrams, sorted, without repeats, one after the other. */
+  /** Every entry's trigrams (their numbers, see \`trigramOf\`), without repeats, one after the other. */
   private pool = new Int32Array(1 << 16);
   private poolEnd = 0;
-  /** The band keys of each entry (BANDS per entry). */
-  private keys = new Int32Array(BANDS * 1024);
-  /** Per band, when built: the entries sorted by (key, entry), their keys in that order, and each entry's position. */
+  /**
+   * Per band, when built: the entries sorted by (key, trigram count, entry), their keys in that order, and each
+   * entry's position. Within a bucket the entries go by size, so a lookup stops where sizes can no longer match.
+   */
   private bands: { order: Int32Array; keys: Int32Array; position: Int32Array }[] = [];
   /** Entries added after the build: band key (band mixed in) → entries. */
   private readonly recent = new Map<number, number[]>();
   private readonly intentIds = new Map<string, number>();
   /** The entries of each file. */
   private readonly byFile = new Map<string, number[]>();
-  private seen = new Int32Array(1024).fill(-1);
   private stamp = 0;
-  private readonly minima = new Uint16Array(BANDS * ROWS);
-  /** Each trigram's MinHash values, computed once (\`hashesOf\`). */
-  private readonly hashSlots = new Map<number, number>();
-  private hashes = new Uint16Array(BANDS * ROWS * 4096);
+  private readonly minima = new Int32Array(BINS);
+  /** Trigram (24-bit Latin-1 code or hash, never 0) → its number (\`trigramOf\`): open addressing, 0 is empty. */
+  private table = new Int32Array(1 << 14);
+  private numbers = new Int32Array(1 << 14);
+  private trigrams = 0;
+  /** Per trigram number: the stamp of the last example that marked it (\`add\` and \`query\`). */
+  private marks = new Int32Array(1 << 13).fill(-1);
+  /** Each trigram's sketch throws, computed once (\`trigramOf\`). */
+  private throws = new Int32Array(BINS * 4096);
+  private readonly permutation = new Uint8Array(BINS);
   dead = 0;
   /** Entries added since the build (in `recent`). */
   added = 0;
@@ -140,6 +150,15 @@ export class ConfusableIndex {
   /** Indexes every example, then finds every example's best match. */
   *build(files: Map<string, ExampleText[]>): Generator<void, void, void> {
     let n = 0;
+    // Room for every entry and trigram at once (growing by doubling would allocate and copy about twice as much).
+    let room = 0;
+    let count = 0;
+    for (const examples of files.values()) {
+      count += examples.length;
+      for (const example of examples) room += example.normalized.length;
+    }
+    if (room > this.pool.length) this.pool = new Int32Array(room);
+    this.grow(count);
     for (const [uri, examples] of files) {
       const ids: number[] = [];
       for (const example of examples) {
@@ -149,30 +168,101 @@ export class ConfusableIndex {
       this.byFile.set(uri, ids);
     }
     this.pool = this.pool.slice(0, this.poolEnd); // no room left over from doubling: edits add little
+    const bySize = this.bySize();
+    const scratch = { keys: new Int32Array(this.examples.length), byLow: new Int32Array(this.examples.length), low: new Int32Array(65537), high: new Int32Array(65537) };
     for (let band = 0; band < BANDS; band++) {
       yield;
-      this.bands.push(this.sortBand(band));
+      this.bands.push(this.sortBand(band, bySize, scratch));
     }
+    // Every pair of a bucket, band after band: the bands' orders are read in sequence, and each entry's record once
+    // per bucket (looking entries up one by one jumped to ten places per entry).
     let work = 0;
-    for (let x = 0; x < this.examples.length; x++) {
-      work += this.query(x, true);
-      if (work > WORK_PER_STEP) {
-        work = 0;
-        yield;
+    for (let band = 0; band < BANDS; band++) {
+      const { order, keys } = this.bands[band];
+      for (let from = 0; from < keys.length; ) {
+        let to = from + 1;
+        while (to < keys.length && keys[to] === keys[from]) to++;
+        if (to - from > 1) work += this.compareBucket(order, from, to, band);
+        from = to;
+        if (work > WORK_PER_STEP) {
+          work = 0;
+          yield;
+        }
       }
     }
   }
 
-  private sortBand(band: number): { order: Int32Array; keys: Int32Array; position: Int32Array } {
+  /**
+   * Compares the pairs of one bucket of a band (entries \`order[from..to)\`, by size) whose sizes can reach the
+   * threshold, except those already in one bucket of an earlier band. Returns the work done.
+   */
+  private compareBucket(order: Int32Array, from: number, to: number, band: number): number {
+    const info = this.info;
+    const t = this.threshold;
+    let work = 1;
+    for (let a = from; a < to - 1; a++) {
+      const x = order[a];
+      const xRecord = x * RECORD;
+      const xSize = info[xRecord + SIZE];
+      if (xSize < MIN_TRIGRAMS) continue;
+      const largest = xSize / t + EPS;
+      let stamp = 0;
+      for (let b = a + 1; b < to; b++) {
+        const y = order[b];
+        const yRecord = y * RECORD;
+        const ySize = info[yRecord + SIZE];
+        if (ySize > largest) break;
+        work++;
+        if (info[yRecord + INTENT] === info[xRecord + INTENT]) continue;
+        let earlier = false;
+        for (let other = KEYS; other < KEYS + band; other++) {
+          if (info[xRecord + other] === info[yRecord + other]) {
+            earlier = true;
+            break;
+          }
+        }
+        if (earlier) continue;
+        if (stamp === 0) {
+          stamp = ++this.stamp;
+          for (let i = info[xRecord + START], end = i + xSize; i < end; i++) this.marks[this.pool[i]] = stamp;
+        }
+        this.verify(x, y, stamp);
+      }
+    }
+    return work;
+  }
+
+  /** The entries by trigram count, then entry (a counting sort). */
+  private bySize(): Int32Array {
+    const count = this.examples.length;
+    const info = this.info;
+    let largest = 0;
+    for (let id = 0; id < count; id++) largest = Math.max(largest, info[id * RECORD + SIZE]);
+    const counts = new Int32Array(largest + 2);
+    for (let id = 0; id < count; id++) counts[info[id * RECORD + SIZE] + 1]++;
+    for (let i = 1; i < counts.length; i++) counts[i] += counts[i - 1];
+    const order = new Int32Array(count);
+    for (let id = 0; id < count; id++) order[counts[info[id * RECORD + SIZE]]++] = id;
+    return order;
+  }
+
+  private sortBand(
+    band: number,
+    bySize: Int32Array,
+    scratch: { keys: Int32Array; byLow: Int32Array; low: Int32Array; high: Int32Array },
+  ): { order: Int32Array; keys: Int32Array; position: Int32Array } {
     const count = this.examples.length;
     const order = new Int32Array(count);
     const keys = new Int32Array(count);
     const position = new Int32Array(count);
-    // A radix sort on the unsigned key, 16 bits at a time; stable, so each run is in entry order.
-    const lowCounts = new Int32Array(65537);
-    const highCounts = new Int32Array(65537);
+    // The band's keys, read once out of the records.
+    const bandKeys = scratch.keys;
+    for (let id = 0, at = KEYS + band; id < count; id++, at += RECORD) bandKeys[id] = this.info[at];
+    // A radix sort on the unsigned key, 16 bits at a time, of the entries by size: stable, so each run goes by size.
+    const lowCounts = scratch.low.fill(0);
+    const highCounts = scratch.high.fill(0);
     for (let id = 0; id < count; id++) {
-      const key = this.keys[id * BANDS + band];
+      const key = bandKeys[id];
       lowCounts[(key & 0xffff) + 1]++;
       highCounts[(key >>> 16) + 1]++;
     }
@@ -180,17 +270,25 @@ export class ConfusableIndex {
       lowCounts[i] += lowCounts[i - 1];
       highCounts[i] += highCounts[i - 1];
     }
-    const byLow = new Int32Array(count);
-    for (let id = 0; id < count; id++) byLow[lowCounts[this.keys[id * BANDS + band] & 0xffff]++] = id;
+    const byLow = scratch.byLow;
+    for (let i = 0; i < count; i++) {
+      const id = bySize[i];
+      byLow[lowCounts[bandKeys[id] & 0xffff]++] = id;
+    }
     for (let i = 0; i < count; i++) {
       const id = byLow[i];
-      const key = this.keys[id * BANDS + band];
-      const at = highCounts[key >>> 16]++;
-      order[at] = id;
-      keys[at] = key;
-      position[id] = at;
+      const key = bandKeys[id];
+      const to = highCounts[key >>> 16]++;
+      order[to] = id;
+      keys[to] = key;
+      position[id] = to;
     }
     return { order, keys, position };
+  }
+
+  /** The room of the per-entry arrays. */
+  private get capacity(): number {
+    return this.bestOf.length;
   }
 
   /**
@@ -216,7 +314,7 @@ export class ConfusableIndex {
       } else {
         const id = this.add(example);
         for (let band = 0; band < BANDS; band++) {
-          const key = mix(this.keys[id * BANDS + band] ^ band);
+          const key = mix(this.info[id * RECORD + KEYS + band] ^ band);
           const list = this.recent.get(key);
           if (list) list.push(id);
           else this.recent.set(key, [id]);
@@ -231,7 +329,7 @@ export class ConfusableIndex {
     let removed = 0;
     for (const list of unmatched.values()) {
       for (const id of list) {
-        this.aliveOf[id] = 0;
+        this.info[id * RECORD + INTENT] = -1;
         this.dead++;
         removed++;
       }
@@ -239,23 +337,22 @@ export class ConfusableIndex {
     const again = [...added];
     if (removed > 0) {
       for (let y = 0; y < this.examples.length; y++) {
-        if (this.aliveOf[y] && this.bestOf[y] !== -1 && !this.aliveOf[this.bestOf[y]]) {
+        if (this.alive(y) && this.bestOf[y] !== -1 && !this.alive(this.bestOf[y])) {
           this.bestOf[y] = -1;
           this.similarityOf[y] = 0;
           again.push(y);
         }
       }
     }
-    for (const x of again) this.query(x, false);
+    for (const x of again) this.query(x);
   }
 
   private add(example: ExampleText): number {
     const id = this.examples.length;
-    if (id === this.intentOf.length) this.grow();
+    if (id === this.capacity) this.grow(id * 2);
     let intentId = this.intentIds.get(example.intent);
     if (intentId === undefined) this.intentIds.set(example.intent, (intentId = this.intentIds.size));
-    // The trigrams, written straight into the pool (no array per example), sorted by insertion (a sentence has a few
-    // dozen), then without repeats. The same numbers as \`trigramTokens\`.
+    // The trigrams, as the index's trigram numbers, written straight into the pool (no array per example), each once.
     const text = example.normalized;
     const count = text.length; // ' ' + text + ' ' has text.length trigrams
     if (this.poolEnd + count > this.pool.length) {
@@ -263,85 +360,152 @@ export class ConfusableIndex {
       pool.set(this.pool.subarray(0, this.poolEnd));
       this.pool = pool;
     }
-    const pool = this.pool;
     const start = this.poolEnd;
     let end = start;
+    const stamp = ++this.stamp;
     for (let i = 0; i < count; i++) {
       const a = i === 0 ? 32 : text.charCodeAt(i - 1);
       const b = text.charCodeAt(i);
       const c = i + 1 < text.length ? text.charCodeAt(i + 1) : 32;
       const token = (a | b | c) < 256 ? (a << 16) | (b << 8) | c : mix(a + Math.imul(b, 0x9e3779b1) + Math.imul(c, 0x85ebca77)) | 0x80000000;
-      let j = end++;
-      while (j > start && pool[j - 1] > token) {
-        pool[j] = pool[j - 1];
-        j--;
-      }
-      pool[j] = token;
+      const trigram = this.trigramOf(token);
+      if (this.marks[trigram] === stamp) continue;
+      this.marks[trigram] = stamp;
+      this.pool[end++] = trigram;
     }
-    let unique = start;
-    for (let i = start; i < end; i++) if (i === start || pool[i] !== pool[i - 1]) pool[unique++] = pool[i];
-    end = unique;
     this.poolEnd = end;
     const size = end - start;
-    // The MinHash minima, from each trigram's 50 hash values (computed once per trigram of the index).
-    const minima = this.minima.fill(0xffff);
-    for (let i = start; i < end; i++) {
-      const at = this.hashesOf(pool[i]);
-      const hashes = this.hashes;
-      for (let m = 0; m < BANDS * ROWS; m++) if (hashes[at + m] < minima[m]) minima[m] = hashes[at + m];
+    // The sketch (fast similarity sketching, see \`trigramOf\`): in round r every trigram throws one value into one
+    // bin; a round's values are all above the previous round's, so once every bin holds a value no later round can
+    // lower one. About BINS·ln(BINS) throws in all instead of BINS per trigram.
+    const minima = this.minima.fill(EMPTY);
+    const pool = this.pool;
+    const throws = this.throws;
+    let filled = 0;
+    for (let round = 0; round < BINS && filled < BINS; round++) {
+      for (let i = 0; i < size; i++) {
+        const thrown = throws[pool[start + i] * BINS + round];
+        const bin = thrown >>> 22;
+        const value = thrown & 0x3fffff;
+        const held = minima[bin];
+        if (held === EMPTY) {
+          minima[bin] = value;
+          filled++;
+        } else if (value < held) minima[bin] = value;
+      }
     }
     this.examples.push(example);
-    this.intentOf[id] = intentId;
-    this.startOf[id] = start;
-    this.sizeOf[id] = size;
-    this.aliveOf[id] = 1;
+    const record = id * RECORD;
+    this.info[record + START] = start;
+    this.info[record + SIZE] = size;
+    this.info[record + INTENT] = intentId;
+    this.info[record + SEEN] = -1;
     this.bestOf[id] = -1;
     this.similarityOf[id] = 0;
     for (let band = 0; band < BANDS; band++) {
       // Short examples get a key of their own: they are never compared.
       let key = size < MIN_TRIGRAMS ? id : band;
       if (size >= MIN_TRIGRAMS) for (let r = 0; r < ROWS; r++) key = mix(key ^ minima[band * ROWS + r]);
-      this.keys[id * BANDS + band] = key;
+      this.info[record + KEYS + band] = key;
     }
     return id;
   }
 
-  /** Where a trigram's 50 hash values are in \`hashes\`: the two 16-bit halves of 25 MurmurHash3 mixes. */
-  private hashesOf(token: number): number {
-    let slot = this.hashSlots.get(token);
-    if (slot !== undefined) return slot;
-    slot = this.hashSlots.size * BANDS * ROWS;
-    if (slot + BANDS * ROWS > this.hashes.length) {
-      const hashes = new Uint16Array(this.hashes.length * 2);
-      hashes.set(this.hashes);
-      this.hashes = hashes;
+  /**
+   * The number of a trigram in the index (0, 1, 2… in order of first sight), from an open-addressing table, and its
+   * BINS throws at \`throws[number·BINS]\`: in round r (0 ≤ r < BINS) it throws into bin π(r) the value (r, v_r), packed
+   * as bin << 22 | r << 16 | v_r, where π is a random permutation of the bins and v_r a random 16-bit number, both from
+   * MurmurHash3 mixes of the trigram. Every trigram throws once into every bin, so each bin of the sketch is the
+   * minimum of one random hash function over the trigrams, a MinHash: two examples' bins are equal with probability
+   * their Jaccard index (Dahlgaard, Knudsen and Thorup, "Fast Similarity Sketching", FOCS 2017).
+   */
+  private trigramOf(token: number): number {
+    let mask = this.table.length - 1;
+    let at = mix(token) & mask;
+    for (;;) {
+      const held = this.table[at];
+      if (held === token) return this.numbers[at];
+      if (held === 0) break;
+      at = (at + 1) & mask;
     }
-    this.hashSlots.set(token, slot);
-    const h = mix(token);
-    for (let m = 0; m < MIXES; m++) {
-      const v = mix(h ^ SEEDS[m]);
-      this.hashes[slot + 2 * m] = v & 0xffff;
-      this.hashes[slot + 2 * m + 1] = v >>> 16;
+    const trigram = this.trigrams++;
+    if (2 * this.trigrams > this.table.length) {
+      // Kept at most half full: twice the room, every token placed again.
+      const table = this.table;
+      const numbers = this.numbers;
+      this.table = new Int32Array(table.length * 2);
+      this.numbers = new Int32Array(table.length * 2);
+      mask = this.table.length - 1;
+      for (let i = 0; i < table.length; i++) {
+        if (table[i] === 0) continue;
+        let j = mix(table[i]) & mask;
+        while (this.table[j] !== 0) j = (j + 1) & mask;
+        this.table[j] = table[i];
+        this.numbers[j] = numbers[i];
+      }
+      at = mix(token) & mask;
+      while (this.table[at] !== 0) at = (at + 1) & mask;
+      const marks = new Int32Array(this.table.length / 2).fill(-1);
+      marks.set(this.marks);
+      this.marks = marks;
     }
-    return slot;
+    this.table[at] = token;
+    this.numbers[at] = trigram;
+    const slot = trigram * BINS;
+    if (slot + BINS > this.throws.length) {
+      const throws = new Int32Array(this.throws.length * 2);
+      throws.set(this.throws);
+      this.throws = throws;
+    }
+    const bins = this.permutation;
+    for (let i = 0; i < BINS; i++) bins[i] = i;
+    let h = mix(token ^ 0x5bd1e995);
+    for (let round = 0; round < BINS; round++) {
+      h = mix(h + 0x9e3779b9);
+      // Fisher–Yates: the bin of this round is drawn from those not drawn yet.
+      const pick = round + ((h >>> 16) % (BINS - round));
+      const bin = bins[pick];
+      bins[pick] = bins[round];
+      bins[round] = bin;
+      this.throws[slot + round] = (bin << 22) | (round << 16) | (h & 0xffff);
+    }
+    return trigram;
   }
 
   /**
-   * Compares entry x with the entries sharing one of its buckets (`lower`: only those before it, when every entry is
-   * looked up in turn) and keeps the best match of both. Returns the work done (candidates seen).
+   * Compares entry x (added or changed by an edit) with the entries sharing one of its buckets and keeps the best
+   * match of both.
    */
-  private query(x: number, lower: boolean): number {
-    if (!this.aliveOf[x] || this.sizeOf[x] < MIN_TRIGRAMS) return 1;
+  private query(x: number): void {
+    const info = this.info;
+    const xSize = info[x * RECORD + SIZE];
+    if (!this.alive(x) || xSize < MIN_TRIGRAMS) return;
     const stamp = ++this.stamp;
-    let work = 0;
+    // x's trigrams are marked: a candidate's shared trigrams are then counted in one pass over its own.
+    for (let i = info[x * RECORD + START], end = i + xSize; i < end; i++) this.marks[this.pool[i]] = stamp;
+    info[x * RECORD + SEEN] = stamp;
+    // Sizes that can reach the threshold: t·|x| ≤ |y| ≤ |x|/t.
+    const smallest = this.threshold * xSize - EPS;
+    const largest = xSize / this.threshold + EPS;
     for (let band = 0; band < BANDS; band++) {
-      const key = this.keys[x * BANDS + band];
+      const key = info[x * RECORD + KEYS + band];
       if (band < this.bands.length) {
         const { order, keys, position } = this.bands[band];
-        // The run of this key: from x's own position when x was there at the build, else by binary search.
-        let at: number;
-        if (x < position.length) at = position[x];
-        else {
+        if (x < position.length) {
+          // x was there at the build: its bucket around its position, smaller entries before it, larger after.
+          const at = position[x];
+          for (let i = at - 1; i >= 0 && keys[i] === key; i--) {
+            const y = order[i];
+            if (info[y * RECORD + SIZE] < smallest) break;
+            this.compare(x, y, stamp);
+          }
+          for (let i = at + 1; i < keys.length && keys[i] === key; i++) {
+            const y = order[i];
+            if (info[y * RECORD + SIZE] > largest) break;
+            this.compare(x, y, stamp);
+          }
+        } else {
+          // The bucket, found by binary search.
           let low = 0;
           let high = keys.length;
           while (low < high) {
@@ -349,28 +513,39 @@ export class ConfusableIndex {
             if (keys[middle] >>> 0 < key >>> 0) low = middle + 1;
             else high = middle;
           }
-          at = low;
+          for (let i = low; i < keys.length && keys[i] === key; i++) {
+            const y = order[i];
+            const size = info[y * RECORD + SIZE];
+            if (size > largest) break;
+            if (size >= smallest) this.compare(x, y, stamp);
+          }
         }
-        for (let i = at - 1; i >= 0 && keys[i] === key; i--) work += this.compare(x, order[i], stamp);
-        if (!lower) for (let i = x < position.length ? at + 1 : at; i < keys.length && keys[i] === key; i++) work += this.compare(x, order[i], stamp);
       }
-      if (!lower) for (const y of this.recent.get(mix(key ^ band)) ?? []) work += this.compare(x, y, stamp);
+      for (const y of this.recent.get(mix(key ^ band)) ?? []) this.compare(x, y, stamp);
     }
-    return work;
   }
 
-  /** Verifies one candidate pair and keeps it as the best match of either side. */
-  private compare(x: number, y: number, stamp: number): number {
-    if (this.seen[y] === stamp || y === x) return 1;
-    this.seen[y] = stamp;
+  /** Filters one candidate pair of a lookup (x's trigrams are marked with \`stamp\`), then verifies it. */
+  private compare(x: number, y: number, stamp: number): void {
+    const info = this.info;
+    const record = y * RECORD;
+    if (info[record + SEEN] === stamp) return;
+    info[record + SEEN] = stamp;
+    const intent = info[record + INTENT];
+    const ySize = info[record + SIZE];
+    const xSize = info[x * RECORD + SIZE];
     const t = this.threshold;
-    const xSize = this.sizeOf[x];
-    const ySize = this.sizeOf[y];
-    if (!this.aliveOf[y] || this.intentOf[y] === this.intentOf[x] || ySize < MIN_TRIGRAMS || ySize < t * xSize - EPS || xSize < t * ySize - EPS) return 1;
-    const similarity = similarityAtLeast(this.pool, this.startOf[x], xSize, this.startOf[y], ySize, t);
-    if (similarity < 0) return 1;
+    if (intent === -1 || intent === info[x * RECORD + INTENT] || ySize < MIN_TRIGRAMS || ySize < t * xSize - EPS || xSize < t * ySize - EPS) return;
+    this.verify(x, y, stamp);
+  }
+
+  /** Verifies a candidate pair (x's trigrams are marked with \`stamp\`) and keeps it as the best match of either side. */
+  private verify(x: number, y: number, stamp: number): void {
+    const info = this.info;
+    const similarity = similarityAtLeast(this.pool, this.marks, stamp, info[x * RECORD + SIZE], info[y * RECORD + START], info[y * RECORD + SIZE], this.threshold);
+    if (similarity < 0) return;
     // The same words are a duplicate-example, not a confusable one.
-    if (similarity === 1 && this.examples[x].normalized === this.examples[y].normalized) return 1;
+    if (similarity === 1 && this.examples[x].normalized === this.examples[y].normalized) return;
     if (similarity > this.similarityOf[x]) {
       this.similarityOf[x] = similarity;
       this.bestOf[x] = y;
@@ -379,32 +554,31 @@ export class ConfusableIndex {
       this.similarityOf[y] = similarity;
       this.bestOf[y] = x;
     }
-    return 1;
   }
 
-  private grow(): void {
-    const size = this.intentOf.length * 2;
-    const grown = <T extends Int32Array | Uint8Array | Float64Array>(array: T, make: (n: number) => T): T => {
-      const copy = make(size);
-      copy.set(array as never);
-      return copy;
-    };
-    this.intentOf = grown(this.intentOf, (n) => new Int32Array(n));
-    this.startOf = grown(this.startOf, (n) => new Int32Array(n));
-    this.sizeOf = grown(this.sizeOf, (n) => new Int32Array(n));
-    this.aliveOf = grown(this.aliveOf, (n) => new Uint8Array(n));
-    this.bestOf = grown(this.bestOf, (n) => new Int32Array(n));
-    this.similarityOf = grown(this.similarityOf, (n) => new Float64Array(n));
-    this.keys = grown(this.keys, (n) => new Int32Array(n * BANDS));
-    const seen = new Int32Array(size).fill(-1);
-    seen.set(this.seen);
-    this.seen = seen;
+  /** Whether an entry is still in the bot. */
+  private alive(id: number): boolean {
+    return this.info[id * RECORD + INTENT] !== -1;
+  }
+
+  /** Makes room for \`size\` entries. */
+  private grow(size: number): void {
+    if (size <= this.capacity) return;
+    const info = new Int32Array(size * RECORD);
+    info.set(this.info);
+    this.info = info;
+    const bestOf = new Int32Array(size);
+    bestOf.set(this.bestOf);
+    this.bestOf = bestOf;
+    const similarityOf = new Float64Array(size);
+    similarityOf.set(this.similarityOf);
+    this.similarityOf = similarityOf;
   }
 
   /** The examples still in the bot that have a match: the example, its most similar one, and how similar. */
   *matches(): Generator<{ example: ExampleText; other: ExampleText; similarity: number }, void, void> {
     for (let i = 0; i < this.examples.length; i++) {
-      if (this.aliveOf[i] && this.bestOf[i] !== -1) yield { example: this.examples[i], other: this.examples[this.bestOf[i]], similarity: this.similarityOf[i] };
+      if (this.alive(i) && this.bestOf[i] !== -1) yield { example: this.examples[i], other: this.examples[this.bestOf[i]], similarity: this.similarityOf[i] };
     }
   }
 
@@ -415,32 +589,17 @@ export class ConfusableIndex {
 }
 
 /**
- * The Jaccard index of two sorted runs of the pool, or -1 as soon as it cannot reach `t`: it needs an overlap of
- * ⌈t/(1+t)·(|a|+|b|)⌉, so the merge stops once too many trigrams were missed.
+ * The Jaccard index of x (its trigrams marked with \`stamp\`) and the run of the pool at b, or -1 as soon as it cannot
+ * reach \`t\`: it needs an overlap of ⌈t/(1+t)·(|a|+|b|)⌉, so the count stops once too many trigrams of b were missed.
  */
-function similarityAtLeast(pool: Int32Array, a: number, aSize: number, b: number, bSize: number, t: number): number {
+function similarityAtLeast(pool: Int32Array, marks: Int32Array, stamp: number, aSize: number, b: number, bSize: number, t: number): number {
   const total = aSize + bSize;
   const needed = Math.ceil((t / (1 + t)) * total - EPS);
-  const aEnd = a + aSize;
-  const bEnd = b + bSize;
+  let slack = bSize - needed;
   let shared = 0;
-  // Misses allowed on each side: the overlap cannot exceed size minus misses.
-  let aSlack = aSize - needed;
-  let bSlack = bSize - needed;
-  while (a < aEnd && b < bEnd) {
-    const x = pool[a];
-    const y = pool[b];
-    if (x === y) {
-      shared++;
-      a++;
-      b++;
-    } else if (x < y) {
-      a++;
-      if (--aSlack < 0) return -1;
-    } else {
-      b++;
-      if (--bSlack < 0) return -1;
-    }
+  for (let i = b, end = b + bSize; i < end; i++) {
+    if (marks[pool[i]] === stamp) shared++;
+    else if (--slack < 0) return -1;
   }
   if (shared < needed) return -1;
   const similarity = shared / (total - shared);
