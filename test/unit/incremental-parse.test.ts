@@ -36,7 +36,18 @@ function snapshot(service: LanguageService) {
     messages: model.messages.map((m) => `${m.role}@${m.keySpan.start}:${m.texts.map((t) => `${t.locale}=${t.text}@${t.span.start}`).join('|')}`),
     intents: [...model.intents].map(([id, i]) => `${id}@${i.span.start}:${[...i.examples].map(([l, e]) => `${l}=${e.map((x) => `${x.text}@${x.span.start}`).join('|')}`).join(';')}`),
     nodes: [...model.nodes].map(([id, n]) => `${id}@${n.span.start}:${JSON.stringify(n.moves)}`),
+    // The bot's index, which an edit updates in place when the file names the same things as before.
+    index: botIndex(service),
   };
+}
+
+function botIndex(service: LanguageService): string[] {
+  const bot = service.workspace.botOf(BIG);
+  const lines: string[] = [];
+  for (const [key, defs] of bot.definitions) lines.push(`def ${key}: ${defs.map((d) => `${d.uri}@${d.span.start}`).join(' ')}`);
+  for (const [kind, ids] of bot.idsByKind) for (const [id, defs] of ids) lines.push(`id ${kind}:${id}: ${defs.map((d) => `${d.uri}@${d.span.start}`).join(' ')}`);
+  for (const [key, byFile] of bot.references) for (const [uri, refs] of byFile) lines.push(`ref ${key} ${uri}: ${refs.map((r) => `${r.span.start}-${r.span.end}`).join(' ')}`);
+  return lines.sort();
 }
 
 const EDITS: ((text: string, r: () => number) => string)[] = [

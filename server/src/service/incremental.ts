@@ -4,7 +4,7 @@
  * the positions after it. Any doubt (the edit crosses entries, the old or new text has errors, aliases, flow-style
  * sections, a change of indentation) falls back to a full parse, so the result is always what a full parse would give.
  */
-import { isMap, isNode, isScalar, parseDocument, visit } from 'yaml';
+import { isCollection, isMap, isNode, isPair, isScalar, parseDocument } from 'yaml';
 import type { Document, Node as YamlNode, Pair, YAMLMap } from 'yaml';
 import { LineMap } from './lines';
 import { findDeepNesting, type ParsedText } from './parse';
@@ -111,23 +111,36 @@ function splice(doc: Document.Parsed, newText: string, chunk: Span, delta: numbe
   return { parsed, oldChunk: chunk, delta, section, entries: newEntries };
 }
 
-/** Adds `delta` to every range position at or after `from` (in the nodes of `doc`, or only in `pairs`). */
+/**
+ * Adds \`delta\` to every range position at or after \`from\` (in the nodes of \`doc\`, or only in \`pairs\`). A node
+ * that ends before \`from\` is skipped with everything in it (yaml's \`visit\` went through every node of the file).
+ */
 function shift(doc: Document, from: number, delta: number, pairs?: Pair[]): void {
-  const move = (node: { range?: [number, number, number] | null }) => {
-    const range = node.range;
-    if (!range) return;
-    for (let i = 0; i < 3; i++) if (range[i] >= from) range[i] += delta;
-  };
-  const visitor = {
-    Node: (_key: unknown, node: { range?: [number, number, number] | null }) => move(node),
-  };
   if (pairs) {
     for (const pair of pairs) {
-      for (const node of [pair.key, pair.value]) if (isNode(node)) visit(node, visitor as never);
+      shiftNode(pair.key, from, delta);
+      shiftNode(pair.value, from, delta);
     }
   } else {
     if (doc.range) for (let i = 0; i < 3; i++) if (doc.range[i] >= from) doc.range[i] += delta;
-    visit(doc, visitor as never);
+    shiftNode(doc.contents, from, delta);
+  }
+}
+
+function shiftNode(node: unknown, from: number, delta: number): void {
+  if (!isNode(node)) return;
+  const range = node.range;
+  if (range) {
+    if (range[2] < from) return;
+    for (let i = 0; i < 3; i++) if (range[i] >= from) range[i] += delta;
+  }
+  if (isCollection(node)) {
+    for (const item of node.items) {
+      if (isPair(item)) {
+        shiftNode(item.key, from, delta);
+        shiftNode(item.value, from, delta);
+      } else shiftNode(item, from, delta);
+    }
   }
 }
 

@@ -79,6 +79,50 @@ export class Bot {
     }
   }
 
+  /**
+   * A new version of a file whose definitions and references name the same things in the same order (what typing
+   * inside an entry gives): the new objects take the old ones' places in the lists, without rebuilding them.
+   * Returns false, changing nothing, when the two versions differ in what they name.
+   */
+  swap(old: FileModel, model: FileModel): boolean {
+    const oldDefs = old.definitions;
+    const newDefs = model.definitions;
+    const oldRefs = old.references;
+    const newRefs = model.references;
+    if (old.uri !== model.uri || !!old.manifest !== !!model.manifest || oldDefs.length !== newDefs.length || oldRefs.length !== newRefs.length) return false;
+    for (let i = 0; i < oldDefs.length; i++) if (oldDefs[i].kind !== newDefs[i].kind || oldDefs[i].id !== newDefs[i].id) return false;
+    for (let i = 0; i < oldRefs.length; i++) if (oldRefs[i].kind !== newRefs[i].kind || oldRefs[i].id !== newRefs[i].id) return false;
+    const defLists: Definition[][] = [];
+    for (let i = 0; i < oldDefs.length; i++) {
+      if (oldDefs[i] === newDefs[i]) continue;
+      const list = this.definitions.get(keyOf(oldDefs[i].kind, oldDefs[i].id));
+      if (!list || !list.includes(oldDefs[i])) return false;
+      defLists[i] = list;
+    }
+    // A file's references to one id are listed in the file's order, so each list is searched from where the last
+    // one was found.
+    const refLists: Reference[][] = [];
+    const refAt = new Int32Array(oldRefs.length);
+    const cursors = new Map<Reference[], number>();
+    for (let i = 0; i < oldRefs.length; i++) {
+      if (oldRefs[i] === newRefs[i]) continue;
+      const list = this.references.get(keyOf(oldRefs[i].kind, oldRefs[i].id))?.get(model.uri);
+      const at = list ? list.indexOf(oldRefs[i], cursors.get(list) ?? 0) : -1;
+      if (!list || at === -1) return false;
+      cursors.set(list, at + 1);
+      refLists[i] = list;
+      refAt[i] = at;
+    }
+    // Everything was found: only now is anything changed.
+    this.version++;
+    for (let i = 0; i < oldDefs.length; i++) {
+      const list = defLists[i];
+      if (list) list[list.indexOf(oldDefs[i])] = newDefs[i];
+    }
+    for (let i = 0; i < oldRefs.length; i++) if (refLists[i]) refLists[i][refAt[i]] = newRefs[i];
+    return true;
+  }
+
   lookup(kind: Kind, id: string): Definition[] {
     return this.definitions.get(keyOf(kind, id)) ?? [];
   }
@@ -164,6 +208,13 @@ export class Workspace {
       return affected;
     }
     const bot = old ? this.botOf(uri) : this.placeOf(uri);
+    if (old && model && bot.swap(old, model)) {
+      // The same names in the same order: nothing else is affected (the manifest's locales aside).
+      this.files.set(uri, model);
+      const affected = new Set<string>([uri]);
+      if (old.manifest && model.manifest && old.manifest.locales.join() !== model.manifest.locales.join()) for (const file of bot.files) affected.add(file);
+      return affected;
+    }
     if (old) bot.remove(old);
     if (model) {
       this.files.set(uri, model);
