@@ -36,6 +36,8 @@ function snapshot(service: LanguageService) {
     messages: model.messages.map((m) => `${m.role}@${m.keySpan.start}:${m.texts.map((t) => `${t.locale}=${t.text}@${t.span.start}`).join('|')}`),
     intents: [...model.intents].map(([id, i]) => `${id}@${i.span.start}:${[...i.examples].map(([l, e]) => `${l}=${e.map((x) => `${x.text}@${x.span.start}`).join('|')}`).join(';')}`),
     nodes: [...model.nodes].map(([id, n]) => `${id}@${n.span.start}:${JSON.stringify(n.moves)}`),
+    lineStarts: [...model.parsed.lines.lineStarts],
+    length: model.parsed.lines.length,
     // The bot's index, which an edit updates in place when the file names the same things as before.
     index: botIndex(service),
   };

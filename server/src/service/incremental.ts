@@ -49,7 +49,7 @@ export function reparseIncrementally(oldText: string, oldParsed: ParsedText, new
       if (a < start || oldEnd > end || start >= end) continue;
       // The edit must not touch the entry's first line before its key (its indentation).
       if (a < keyStart(entries[e])) return undefined;
-      return splice(doc, newText, { start, end }, delta, sectionMap, e, String(section.key.value));
+      return splice(doc, oldParsed.lines, newText, { start, end }, delta, sectionMap, e, String(section.key.value));
     }
   }
   return undefined;
@@ -90,7 +90,7 @@ function lineStartOf(text: string, offset: number): number {
   return text.lastIndexOf('\n', offset - 1) + 1;
 }
 
-function splice(doc: Document.Parsed, newText: string, chunk: Span, delta: number, sectionMap: YAMLMap, index: number, section: string): Splice | undefined {
+function splice(doc: Document.Parsed, lines: LineMap, newText: string, chunk: Span, delta: number, sectionMap: YAMLMap, index: number, section: string): Splice | undefined {
   const chunkText = newText.slice(chunk.start, chunk.end + delta);
   if (/(^|[\s[{,])[&*]\S/.test(chunkText) || findDeepNesting(chunkText)) return undefined; // anchors and aliases reach across entries
   const column = keyStart(sectionMap.items[index] as Pair<YamlNode, YamlNode | null>) - chunk.start;
@@ -107,7 +107,7 @@ function splice(doc: Document.Parsed, newText: string, chunk: Span, delta: numbe
   shift(doc, chunk.end, delta);
   shift(part, 0, chunk.start, newEntries);
   sectionMap.items.splice(index, 1, ...newEntries);
-  const parsed: ParsedText = { lines: LineMap.of(newText), doc, problems: [] };
+  const parsed: ParsedText = { lines: lines.spliced(newText, chunk, delta), doc, problems: [] };
   return { parsed, oldChunk: chunk, delta, section, entries: newEntries };
 }
 

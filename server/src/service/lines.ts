@@ -11,6 +11,19 @@ export class LineMap {
     return new LineMap(starts, text.length);
   }
 
+  /**
+   * The line map of a text made from this one by replacing \`chunk\` (a whole number of lines) with text \`delta\`
+   * characters longer: the lines before stay, the chunk's are found again, the lines after move by \`delta\`.
+   */
+  spliced(text: string, chunk: Span, delta: number): LineMap {
+    // The text after the chunk is the same, so a line starting after the chunk's end starts \`delta\` further.
+    const starts = this.lineStarts.slice(0, this.lineOf(chunk.start) + 1);
+    const end = chunk.end + delta;
+    for (let i = text.indexOf('\n', chunk.start); i !== -1 && i < end; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+    for (let line = this.lineOf(chunk.end) + 1; line < this.lineStarts.length; line++) starts.push(this.lineStarts[line] + delta);
+    return new LineMap(starts, text.length);
+  }
+
   lineOf(offset: number): number {
     const starts = this.lineStarts;
     let lo = 0;
