@@ -197,6 +197,14 @@ intents:
     const uri = f.uris['/bot/nlu.bot.yaml'];
     const diagnostics = f.service.getDiagnostics(uri).filter((d) => d.code === 'confusable-examples');
     assert.equal(diagnostics.length, 1);
+    // What the diagnostic says and carries (the problem builds them when read), as plain data for the wire.
+    const [diagnostic] = JSON.parse(JSON.stringify(diagnostics));
+    assert.match(diagnostic.message, /^This example is \d+% like "I want to cancel my order" in `cancel`: the bot may confuse `track` and `cancel`\.$/);
+    assert.deepEqual(diagnostic.range, { start: { line: 4, character: 10 }, end: { line: 4, character: 36 } });
+    assert.deepEqual(diagnostic.data, { moveTo: ['cancel'], locale: 'en' });
+    assert.deepEqual(diagnostic.relatedInformation, [
+      { location: { uri: f.uris['/bot/cancel.bot.yaml'], range: { start: { line: 4, character: 10 }, end: { line: 4, character: 35 } } }, message: 'In `cancel`' },
+    ]);
     const move = f.service.getCodeActions(uri, diagnostics).find((a) => a.title === 'Move this example to `cancel`')!;
     const texts = apply(f, move.edit!);
     assert.match(texts['/bot/nlu.bot.yaml'], /en:\n {8}- where is my parcel\n/);

@@ -684,8 +684,42 @@ function* indexFor(context: BotContext, threshold: number): Generator<void, BotS
   return fresh;
 }
 
+/**
+ * A confusable example as a problem. A big bot has tens of thousands: their message, related place and data are
+ * built when read (when the diagnostic is sent), not kept (about 650 bytes each when they were).
+ */
+class ConfusableProblem implements Problem {
+  constructor(
+    readonly example: ExampleText,
+    readonly other: ExampleText,
+    readonly similarity: number,
+    readonly locale: string,
+  ) {}
+
+  get code(): 'confusable-examples' {
+    return 'confusable-examples';
+  }
+
+  get span(): Span {
+    return this.example.span;
+  }
+
+  get message(): string {
+    const { example, other } = this;
+    return `This example is ${Math.round(this.similarity * 100)}% like "${other.text}" in \`${other.intent}\`: the bot may confuse \`${example.intent}\` and \`${other.intent}\`.`;
+  }
+
+  get related(): NonNullable<Problem['related']> {
+    return [{ uri: this.other.uri, span: this.other.span, message: `In \`${this.other.intent}\`` }];
+  }
+
+  get data(): NonNullable<Problem['data']> {
+    return { moveTo: [this.other.intent], locale: this.locale };
+  }
+}
+
 /** The problem reported for an entry, kept while the entry, its match and their texts stay the same objects. */
-const problems = new WeakMap<ExampleText, { other: ExampleText; similarity: number; problem: Problem }>();
+const problems = new WeakMap<ExampleText, ConfusableProblem>();
 
 export function* checkConfusables(context: BotContext, report: Report): Generator<void, void, void> {
   const threshold = context.manifest?.confusableSimilarity ?? DEFAULT_SIMILARITY;
@@ -695,19 +729,11 @@ export function* checkConfusables(context: BotContext, report: Report): Generato
     for (const { example, other, similarity } of index.matches()) {
       // The same problem object as before when nothing changed: the server then sees at once that the file's
       // diagnostics did not change (tens of thousands of them on a big bot).
-      const known = problems.get(example);
-      if (known && known.other === other && known.similarity === similarity) {
-        report.add(example.uri, known.problem);
-        continue;
+      let problem = problems.get(example);
+      if (!problem || problem.other !== other || problem.similarity !== similarity || problem.locale !== locale) {
+        problem = new ConfusableProblem(example, other, similarity, locale);
+        problems.set(example, problem);
       }
-      const problem: Problem = {
-        code: 'confusable-examples',
-        message: `This example is ${Math.round(similarity * 100)}% like "${other.text}" in \`${other.intent}\`: the bot may confuse \`${example.intent}\` and \`${other.intent}\`.`,
-        span: example.span,
-        related: [{ uri: other.uri, span: other.span, message: `In \`${other.intent}\`` }],
-        data: { moveTo: [other.intent], locale },
-      };
-      problems.set(example, { other, similarity, problem });
       report.add(example.uri, problem);
     }
   }
