@@ -183,6 +183,28 @@ async function quickOpen(page, relativePath) {
   await page.locator('.editor-instance .monaco-editor .view-lines').first().waitFor({ timeout: 15_000 });
 }
 
+/** Runs a command from the command palette (Ctrl+Shift+P) by its title. */
+async function runCommand(page, command) {
+  await page.keyboard.press('Control+Shift+P');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ state: 'visible', timeout: 10_000 });
+  await input.fill(`>${command}`);
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: command.replace(/^.*: /, '') }).first().waitFor({ timeout: 15_000 });
+  await page.keyboard.press('Enter');
+}
+
+/**
+ * Reloads the window as a user does, with "Developer: Reload Window": the workbench saves its state (open editors,
+ * webview panels) before the page goes. (A bare page reload raced that save: once in a while the editors did not
+ * come back.)
+ */
+async function reloadWindow(page) {
+  const loaded = page.waitForEvent('load', { timeout: 60_000 });
+  await runCommand(page, 'Developer: Reload Window');
+  await loaded;
+  await page.waitForSelector('.monaco-workbench', { timeout: 60_000 });
+}
+
 /** The language shown in the status bar for the active editor ("Botmaster" once the language is contributed). */
 async function statusBarLanguage(page) {
   const item = page.locator('[id="status.editor.mode"]');
@@ -475,8 +497,7 @@ async function uiGraphPreview({ url }) {
     // workbench saved the webview's latest state before the reload is code-server's business: the Chromium tests check
     // that the webview restores what it is given.)
     await page.waitForTimeout(1500);
-    await page.reload();
-    await page.waitForSelector('.monaco-workbench', { timeout: 60_000 });
+    await reloadWindow(page);
     await page.locator('.tabs-container .tab', { hasText: 'Graph: Acme Shop support' }).waitFor({ timeout: 30_000 });
     await page.frameLocator('iframe.webview').frameLocator('#active-frame').locator('g.node').first().waitFor({ timeout: 30_000 });
     log(`UI: the graph preview came back after a reload; graph preview test finished in ${secs(started)}`);
@@ -509,14 +530,7 @@ async function uiSimulator({ url }) {
     }
     throw new Error('no simulator webview in the page');
   };
-  const palette = async (command) => {
-    await page.keyboard.press('Control+Shift+P');
-    const input = page.locator('.quick-input-widget input');
-    await input.waitFor({ state: 'visible', timeout: 10_000 });
-    await input.fill(`>${command}`);
-    await page.locator('.quick-input-list .monaco-list-row', { hasText: command.replace(/^.*: /, '') }).first().waitFor({ timeout: 15_000 });
-    await page.keyboard.press('Enter');
-  };
+  const palette = (command) => runCommand(page, command);
   try {
     await page.goto(workbenchUrl(url, folder));
     await waitForWorkbench(page);
@@ -591,8 +605,7 @@ async function uiSimulator({ url }) {
     }
     // After a window reload the simulator comes back with its conversation (the inputs are said again to the bot).
     await page.waitForTimeout(1500);
-    await page.reload();
-    await page.waitForSelector('.monaco-workbench', { timeout: 60_000 });
+    await reloadWindow(page);
     await page.locator('.tabs-container .tab', { hasText: 'Simulator: Acme Shop support' }).first().click({ timeout: 30_000 });
     frame = await simulatorFrame();
     await frame.locator('.turn[data-index="2"] .msg.bot .text', { hasText: 'You can follow order ACM-482913' }).waitFor({ timeout: 30_000 });
