@@ -18,6 +18,7 @@ const connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
 const service = createLanguageService();
 service.deferChecks();
+service.keepDocumentsOfOpenFilesOnly();
 // Spelling dictionaries (dist/dictionaries): each loaded the first time the checks meet its language, in tens of ms.
 service.setSpellers(
   createSpellers({ onLoad: (message) => connection.console.info(`Botmaster: ${message}`), onError: (message) => connection.console.error(`Botmaster: ${message}`) }),
@@ -189,8 +190,13 @@ documents.onDidChangeContent((event) => {
   schedulePublish(safely(() => service.setFile(uri, event.document.getText(), version), new Set<string>([uri])));
 });
 
+documents.onDidOpen((event) => {
+  service.setOpen(event.document.uri, true);
+});
+
 documents.onDidClose((event) => {
   const uri = event.document.uri;
+  service.setOpen(uri, false);
   if (uri.startsWith('file:')) {
     // Back to what is on disk (the file may have been closed without saving).
     setImmediate(() => loadFromDisk(uri));

@@ -3,6 +3,8 @@
  * bot), into plain checked structures. Wrong shapes are skipped (the editor reports them); the first definition of a
  * duplicate id wins. Compiling never throws: what cannot be used is listed in `problems`.
  */
+import { documentOf } from '../service/documents';
+import type { FileModel } from '../service/types';
 import type { Workspace } from '../service/workspace';
 
 export type SlotType = 'text' | 'number' | 'boolean' | 'date' | 'time' | 'email' | 'phone' | 'url';
@@ -108,6 +110,27 @@ const entries = (v: Json): [string, Json][] => (isObject(v) ? Object.entries(v) 
 const strings = (v: Json): string[] => (typeof v === 'string' ? [v] : Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
 
 /**
+ * A file's data as plain JavaScript, kept per file version: after an edit only the edited file is read again (the
+ * documents of files not open in the editor are parsed again to be read: documents.ts).
+ */
+const data = new WeakMap<FileModel, { data: Json } | { error: string }>();
+
+function dataOf(model: FileModel): { data: Json } | { error: string } | undefined {
+  let read = data.get(model);
+  if (!read) {
+    const doc = documentOf(model);
+    if (!doc) return undefined;
+    try {
+      read = { data: doc.toJS({ maxAliasCount: 100 }) as Json };
+    } catch (e) {
+      read = { error: (e as Error).message };
+    }
+    data.set(model, read);
+  }
+  return read;
+}
+
+/**
  * Compiles the bot that the file at `uri` belongs to (any file of the bot: the manifest or another). Files are read in
  * the order of their uris, so "the first definition" is the same on every run.
  */
@@ -133,16 +156,11 @@ export function compileBot(workspace: Workspace, uri: string): BotProgram {
   if (bot.manifests.size > 1) program.problems.push(`This bot has ${bot.manifests.size} manifests; the first one is used.`);
   const sections: { uri: string; data: Record<string, Json> }[] = [];
   for (const file of files) {
-    const doc = workspace.get(file)?.doc;
-    if (!doc) continue;
-    let data: Json;
-    try {
-      data = doc.toJS({ maxAliasCount: 100 });
-    } catch (e) {
-      program.problems.push(`${file} could not be read: ${(e as Error).message}`);
-      continue;
-    }
-    if (isObject(data)) sections.push({ uri: file, data });
+    const model = workspace.get(file);
+    const read = model && dataOf(model);
+    if (!read) continue;
+    if ('error' in read) program.problems.push(`${file} could not be read: ${read.error}`);
+    else if (isObject(read.data)) sections.push({ uri: file, data: read.data });
   }
   const manifest = sections.find((s) => isObject(s.data.bot));
   if (manifest) readManifest(program, manifest.data.bot as Record<string, Json>);

@@ -7,6 +7,7 @@ import { isMap, isScalar, visit } from 'yaml';
 import type { Node as YamlNode, Pair, YAMLMap, YAMLSeq } from 'yaml';
 import { CodeActionKind } from 'vscode-languageserver-types';
 import type { CodeAction, Diagnostic, Range, TextEdit } from 'vscode-languageserver-types';
+import { documentOf } from './documents';
 import { getPair, pairsOf } from './model';
 import { spellingActions } from './spellingActions';
 import type { FileModel, Kind } from './types';
@@ -79,8 +80,9 @@ function createStub(workspace: Workspace, model: FileModel, kind: Kind, id: stri
   const locale = workspace.manifestOf(bot)?.manifest?.defaultLocale ?? 'en';
   const files = [model, ...[...bot.files].map((u) => workspace.get(u)!).filter((m) => m && m !== model)];
   if (kind === 'node') {
-    for (const file of files) {
-      const flows = getPair(file.doc?.contents, 'flows')?.value;
+    // Only files whose model has nodes are read (their documents may have to be parsed again: documents.ts).
+    for (const file of files.filter((f) => f.nodes.size > 0)) {
+      const flows = getPair(documentOf(file)?.contents, 'flows')?.value;
       const flow = pairsOf(flows)[0];
       const nodes = getPair(flow?.value, 'nodes')?.value;
       if (!isMap(nodes) || nodes.items.length === 0) continue;
@@ -99,8 +101,15 @@ function createStub(workspace: Workspace, model: FileModel, kind: Kind, id: stri
     entities: ['values:', '  value: {}'],
     flows: ['nodes:', `  ${id}_start:`, `    say: { ${locale}: "" }`, '    end: true'],
   };
-  for (const file of files) {
-    const map = getPair(file.doc?.contents, section)?.value;
+  const holds: Record<string, (m: FileModel) => boolean> = {
+    intents: (m) => m.intents.size > 0,
+    responses: (m) => m.responses.size > 0,
+    slots: (m) => m.slots.size > 0,
+    entities: (m) => m.entities.size > 0,
+    flows: (m) => m.flows.size > 0,
+  };
+  for (const file of files.filter(holds[section])) {
+    const map = getPair(documentOf(file)?.contents, section)?.value;
     if (!isMap(map) || map.items.length === 0) continue;
     const indent = ' '.repeat(columnOf(file, (map.items[0].key as YamlNode).range![0]));
     const edit = appendToMap(file, map, [`${indent}${id}:`, ...body[section].map((l) => `${indent}  ${l}`)]);
@@ -115,8 +124,9 @@ function createStub(workspace: Workspace, model: FileModel, kind: Kind, id: stri
 /** The pair whose key starts at `offset`. */
 function pairAt(model: FileModel, offset: number): Pair<YamlNode, YamlNode | null> | undefined {
   let found: Pair<YamlNode, YamlNode | null> | undefined;
-  if (!model.doc) return undefined;
-  visit(model.doc, {
+  const doc = documentOf(model);
+  if (!doc) return undefined;
+  visit(doc, {
     Pair: (_key, pair) => {
       if ((pair.key as YamlNode | null)?.range?.[0] === offset) {
         found = pair as Pair<YamlNode, YamlNode | null>;
@@ -161,7 +171,7 @@ function moveExample(workspace: Workspace, model: FileModel, range: Range, inten
   const source = model.text.slice(start, end);
   for (const def of workspace.botOf(model.uri).lookup('intent', intent)) {
     const target = workspace.get(def.uri);
-    const intentPair = pairsOf(getPair(target?.doc?.contents, 'intents')?.value).find((p) => (p.key as YamlNode).range?.[0] === def.span.start);
+    const intentPair = pairsOf(getPair(target && documentOf(target)?.contents, 'intents')?.value).find((p) => (p.key as YamlNode).range?.[0] === def.span.start);
     const list = getPair(getPair(intentPair?.value, 'examples')?.value, locale)?.value;
     if (!target || !remove || !list || !('items' in list) || !Array.isArray(list.items) || list.items.length === 0) continue;
     const items = list.items as YamlNode[];
@@ -186,8 +196,9 @@ function moveExample(workspace: Workspace, model: FileModel, range: Range, inten
 function removeListItem(model: FileModel, range: Range): TextEdit | undefined {
   const start = model.lines.offset(range.start);
   let list: YAMLSeq | undefined;
-  if (!model.doc) return undefined;
-  visit(model.doc, {
+  const doc = documentOf(model);
+  if (!doc) return undefined;
+  visit(doc, {
     Seq: (_key, seq) => {
       if (seq.items.some((item) => (item as YamlNode | null)?.range?.[0] === start)) {
         list = seq;

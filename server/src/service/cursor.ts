@@ -5,6 +5,7 @@
  */
 import { isMap, isScalar, isSeq } from 'yaml';
 import type { Node as YamlNode } from 'yaml';
+import { documentOf } from './documents';
 import type { FileModel, Span } from './types';
 
 export interface CursorContext {
@@ -61,7 +62,7 @@ function columnOf(model: FileModel, offset: number): number {
 /** Descend from the root through entries that start on earlier lines and are indented less than the cursor. */
 function containerAt(model: FileModel, lineStart: number, indent: number, dash: boolean): { path: string[]; node: unknown } {
   const path: string[] = [];
-  let node: unknown = model.doc?.contents ?? undefined;
+  let node: unknown = documentOf(model)?.contents ?? undefined;
   for (let depth = 0; depth < 200; depth++) {
     if (isMap(node)) {
       let last: { key: string; value: unknown; column: number } | undefined;

@@ -34,7 +34,7 @@ export function semanticProblems(workspace: Workspace, model: FileModel): Proble
   const bot = workspace.botOf(model.uri);
   const problems: Problem[] = [];
   const manifest = workspace.manifestOf(bot);
-  if (bot.root === ORPHANS && model.doc?.contents) {
+  if (bot.root === ORPHANS && model.hasContent) {
     problems.push({
       code: 'no-manifest',
       message: 'This file belongs to no bot: no file in this folder or above it has a `bot:` manifest, so its references are checked against other such files only.',

@@ -25,6 +25,10 @@ export function createLanguageService() {
     /** Add or change a file. Returns the uris whose diagnostics may have changed. */
     setFile: (uri: string, text: string, version = 0) => workspace.update(uri, text, version),
     removeFile: (uri: string) => workspace.remove(uri),
+    /** The editor opened or closed a file (open files keep their parsed document; see documents.ts). */
+    setOpen: (uri: string, open: boolean) => workspace.setOpen(uri, open),
+    /** Keep parsed documents only for open files: a fifth of the memory on a big bot (the server does this). */
+    keepDocumentsOfOpenFilesOnly: () => workspace.keepDocumentsOfOpenFilesOnly(),
     hasFile: (uri: string) => workspace.get(uri) !== undefined,
     getDiagnostics: (uri: string) => diagnostician.diagnostics(uri),
     /** Of the files whose diagnostics may have changed (and the other files of their bots), those that did change. */

@@ -533,6 +533,7 @@ export function buildModel(uri: string, version: number, text: string, parsed: P
     text,
     lines: parsed.lines,
     doc: parsed.doc,
+    hasContent: !!parsed.doc?.contents,
     problems,
     parsed,
     schemaProblems: schemaProblems ?? [],

@@ -7,6 +7,7 @@
  * anything else is skipped, as in model.ts.
  */
 import { isMap, isScalar, isSeq } from 'yaml';
+import { documentOf } from './documents';
 import { getPair, keyOf, pairsOf } from './model';
 import type { Bot, Workspace } from './workspace';
 import type { FileModel, NodeInfo, TextItem } from './types';
@@ -158,7 +159,11 @@ interface FilePart {
 
 const parts = new WeakMap<FileModel, FilePart>();
 
-function partOf(model: FileModel): FilePart {
+/**
+ * What one file adds to its bot's dialog, read from its document once per file version (the workspace reads it before
+ * it releases a document: documents.ts).
+ */
+export function partOf(model: FileModel): FilePart {
   let part = parts.get(model);
   if (!part) parts.set(model, (part = readFile(model)));
   return part;
@@ -166,7 +171,7 @@ function partOf(model: FileModel): FilePart {
 
 function readFile(model: FileModel): FilePart {
   const part: FilePart = { responses: [], flows: [], nodes: [] };
-  const root = model.doc?.contents;
+  const root = documentOf(model)?.contents;
   if (!isMap(root)) return part;
   const manifest = getPair(root, 'bot')?.value;
   if (model.manifest && isMap(manifest)) {

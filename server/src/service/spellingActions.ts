@@ -8,6 +8,7 @@ import type { Node as YamlNode, Pair, YAMLMap } from 'yaml';
 import { CodeActionKind } from 'vscode-languageserver-types';
 import type { CodeAction, Diagnostic, TextEdit } from 'vscode-languageserver-types';
 import { botWords, sameLetters, spellerFor, suggestionsFor, wordKey } from './analysis/spelling';
+import { documentOf } from './documents';
 import { getPair } from './model';
 import type { FileModel } from './types';
 import type { Workspace } from './workspace';
@@ -63,7 +64,7 @@ function insertAt(model: FileModel, offset: number, newText: string): TextEdit {
 /** Appends `word` to the manifest's `words:` list, or adds `words: [word]` to its `bot:` settings. */
 export function addWord(manifest: FileModel, word: string): TextEdit | undefined {
   const text = manifest.text;
-  const bot = getPair(manifest.doc?.contents, 'bot')?.value;
+  const bot = getPair(documentOf(manifest)?.contents, 'bot')?.value;
   if (!isMap(bot)) return undefined;
   const item = yamlWord(word);
   const pair = getPair(bot, 'words');

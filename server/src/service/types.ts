@@ -142,14 +142,19 @@ export interface Problem {
   data?: { suggestions?: string[]; missing?: string[]; kind?: Kind; id?: string; moveTo?: string[]; locale?: string; word?: string };
 }
 
-/** Everything the service knows about one file at one version. Built once per text; only `version` may be updated. */
+/**
+ * Everything the service knows about one file at one version. Built once per text; only `version` may be updated, and
+ * `doc` released while the file is not open in the editor (documents.ts: read it with `documentOf`).
+ */
 export interface FileModel {
   uri: string;
   version: number;
   text: string;
   lines: LineMap;
-  /** Undefined when the file could not be parsed at all (too large, binary). */
+  /** Undefined when the file could not be parsed at all (too large, binary), or released (see documents.ts). */
   doc?: Document.Parsed;
+  /** Whether the file holds any YAML (not empty, not only comments). */
+  hasContent: boolean;
   /** Problems found while reading the file alone: syntax, schema, conditions, placeholders. */
   problems: Problem[];
   /** The parse result and the schema's part of `problems`, kept so that the next version can be re-parsed in part. */

@@ -4,7 +4,9 @@
  * files' diagnostics may have changed.
  */
 import { carryOver, reparseIncrementally } from './incremental';
+import { releaseDocument, restoreDocument } from './documents';
 import { buildModel } from './model';
+import { partOf } from './reachability';
 import { parseText } from './parse';
 import { validateEntries } from './schema';
 import type { Definition, FileModel, Kind, Reference } from './types';
@@ -148,6 +150,32 @@ export class Workspace {
   private readonly files = new Map<string, FileModel>();
   private readonly bots = new Map<string, Bot>([[ORPHANS, new Bot(ORPHANS)]]);
   private readonly botOfFile = new Map<string, Bot>();
+  /** Whether parsed documents are kept only for the files open in the editor (the server; see documents.ts). */
+  private openOnly = false;
+  private readonly open = new Set<string>();
+
+  /** From now on, the parsed documents of files not open in the editor are released once their model is built. */
+  keepDocumentsOfOpenFilesOnly(): void {
+    this.openOnly = true;
+    for (const model of this.files.values()) if (!this.open.has(model.uri)) this.release(model);
+  }
+
+  /** The editor opened or closed a file: an open file keeps its document, so that its edits are re-parsed in part. */
+  setOpen(uri: string, open: boolean): void {
+    const model = this.files.get(uri);
+    if (open) {
+      this.open.add(uri);
+      if (model) restoreDocument(model);
+    } else {
+      this.open.delete(uri);
+      if (model && this.openOnly) this.release(model);
+    }
+  }
+
+  private release(model: FileModel): void {
+    partOf(model); // the dialog facts the checks and the graph read from the document, kept per model
+    releaseDocument(model);
+  }
 
   get(uri: string): FileModel | undefined {
     return this.files.get(uri);
@@ -186,7 +214,9 @@ export class Workspace {
         ])
       : buildModel(uri, version, text, parseText(text));
     this.parseCounts[splice ? 'partial' : 'full']++;
-    return this.replace(uri, old, model);
+    const affected = this.replace(uri, old, model);
+    if (this.openOnly && !this.open.has(uri)) this.release(model);
+    return affected;
   }
 
   remove(uri: string): Set<string> {
