@@ -230,12 +230,15 @@ intents:
       text.replace(/\[([^\]\n]*)\]\([^)\n]*\)/g, '$1').normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
     let seed = 3;
     const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
-    const alphabet = 'aZ 9.,!?\'-_[]()@#:;/~ xQ';
-    for (let i = 0; i < 2000; i++) {
+    const alphabet = 'aZ 9.,!?\'-_[]()@#:;/~ xQ  AMz0`{|}^';
+    for (let i = 0; i < 4000; i++) {
       const text = Array.from({ length: Math.floor(random() * 30) }, () => alphabet[Math.floor(random() * alphabet.length)]).join('');
       assert.equal(normalizeExample(text), full(text), JSON.stringify(text));
     }
-    for (const text of ['Où est mon colis ?', 'book [tomorrow](day:tomorrow) please', 'Ça   VA', 'naïve café']) assert.equal(normalizeExample(text), full(text));
+    const long = 'Where Is My Order, Please? '.repeat(100);
+    for (const text of ['Où est mon colis ?', 'book [tomorrow](day:tomorrow) please', 'Ça   VA', 'naïve café', 'already normal', ' x', 'x ', '', long, long.toLowerCase()]) {
+      assert.equal(normalizeExample(text), full(text), JSON.stringify(text.slice(0, 40)));
+    }
   });
 
   it('keeps duplicate examples right through edits, as a fresh analysis finds them', () => {
