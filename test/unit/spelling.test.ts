@@ -351,15 +351,22 @@ flows: { main: { nodes: { welcome: { say: { en: recieve, fr: comande }, end: tru
     assert.deepEqual(problems(none.service, none.uris['/bot/flows.bot.yaml'], ['spelling']), [], 'no dictionaries given: no spelling check');
   });
 
-  it('chooses the dictionary by the first subtag of the locale', () => {
-    assert.equal(spellers('en-GB'), spellers('en'));
+  it('chooses the dictionary by the first subtag of the locale, and British English where English is spelt so', () => {
     assert.equal(spellers('fr_CA'), spellers('fr'));
+    assert.equal(spellers('en-US'), spellers('en'));
+    assert.equal(spellers('en-CA'), spellers('en'));
+    assert.notEqual(spellers('en-GB'), spellers('en'));
+    assert.equal(spellers('en-AU'), spellers('en-GB'));
+    assert.equal(spellers('en_gb')!.name, 'British English');
     const f = spelled(`
 //- /bot/bot.bot.yaml
-bot: { name: Shop, locales: [en-GB, fr-CA], start: welcome }
-flows: { main: { nodes: { welcome: { say: { en-GB: Thanks a lott, fr-CA: Merci beaucoupp }, end: true } } } }
+bot: { name: Shop, locales: [en-GB, fr-CA, en], start: welcome }
+flows: { main: { nodes: { welcome: { say: { en-GB: Thanks a lott for your favourite colour, fr-CA: Merci beaucoupp, en: Thanks for your favourite colour }, end: true } } } }
 `);
-    assert.deepEqual(flagged(f, '/bot/bot.bot.yaml'), ['lott', 'beaucoupp']);
+    assert.deepEqual(flagged(f, '/bot/bot.bot.yaml'), ['lott', 'beaucoupp', 'favourite', 'colour']);
+    // Suggestions come from the text's own dictionary.
+    assert.ok(suggestionsFor(spellers('en-GB')!, 'colur', 5).includes('colour'), 'British suggestion');
+    assert.ok(suggestionsFor(spellers('en')!, 'colur', 5).includes('color'), 'American suggestion');
   });
 
   it('works on every prefix of a file being typed, without throwing, and its fixes too', () => {

@@ -1,6 +1,7 @@
 /**
  * The spelling dictionaries, for the server and the CLI (the language service reads no files). One dictionary per
- * language (`en`, `fr`), chosen by a locale's first subtag (`fr-CA` → `fr`), loaded on first use and kept for the life
+ * language (`en`, `fr`), chosen by a locale's first subtag (`fr-CA` → `fr`), and British English for the English of
+ * the countries that spell that way (`en-GB`, `en-AU`…: see `dictionaryOf`); loaded on first use and kept for the life
  * of the process.
  *
  * Where they are: `dist/dictionaries/<language>.btrie.gz` next to the bundles (scripts/build.mjs prepares them from the
@@ -17,8 +18,15 @@ import DICTIONARIES from './dictionaries.json';
 
 type Information = Parameters<typeof mapDictionaryInformationToWeightMap>[0];
 
-/** The languages with a dictionary. */
-export const SPELLING_LANGUAGES = Object.keys(DICTIONARIES);
+/** English locales spelt the British way (`colour`, `organise`); other English locales get American English. */
+const BRITISH_REGIONS = new Set(['gb', 'uk', 'ie', 'au', 'nz', 'za', 'in']);
+
+/** The dictionary of a locale (a key of dictionaries.json), or undefined when its language has none. */
+export function dictionaryOf(locale: string): string | undefined {
+  const [language, region] = locale.toLowerCase().split(/[-_]/);
+  const key = language === 'en' && region !== undefined && BRITISH_REGIONS.has(region) ? 'en-gb' : language;
+  return Object.hasOwn(DICTIONARIES, key) ? key : undefined;
+}
 
 /** The dictionaries prepared by the build, next to the bundles (`dist/server/…` → `dist/dictionaries/`). */
 export const BUNDLED_DICTIONARIES = path.join(__dirname, '..', 'dictionaries');
@@ -70,12 +78,13 @@ export interface SpellersOptions {
 /** The provider the language service asks for a locale's dictionary (undefined: the language has none). */
 export function createSpellers(options: SpellersOptions = {}): SpellerProvider {
   const folder = options.folder ?? BUNDLED_DICTIONARIES;
-  const byLanguage = new Map<string, Speller | undefined>();
+  const byDictionary = new Map<string, Speller | undefined>();
   return (locale) => {
-    const language = locale.toLowerCase().split(/[-_]/)[0];
-    if (byLanguage.has(language)) return byLanguage.get(language);
-    const speller = Object.hasOwn(DICTIONARIES, language) ? load(language, folder, options) : undefined;
-    byLanguage.set(language, speller);
+    const dictionary = dictionaryOf(locale);
+    if (dictionary === undefined) return undefined;
+    if (byDictionary.has(dictionary)) return byDictionary.get(dictionary);
+    const speller = load(dictionary, folder, options);
+    byDictionary.set(dictionary, speller);
     return speller;
   };
 }
@@ -118,7 +127,10 @@ function locate(language: string, folder: string): { trie: string; information?:
     const manifest = require.resolve(`${entry.package}/cspell-ext.json`);
     const trie = path.join(path.dirname(manifest), entry.trie);
     if (!fs.existsSync(trie)) return undefined;
-    const information = JSON.parse(fs.readFileSync(manifest, 'utf8')).dictionaryDefinitions?.[0]?.dictionaryInformation;
+    const costsFrom = (entry as { costsFrom?: string }).costsFrom;
+    const informationOf = (file: string) => JSON.parse(fs.readFileSync(file, 'utf8')).dictionaryDefinitions?.[0]?.dictionaryInformation;
+    // Suggestion costs from a package of the same alphabet when the dictionary's own has none (as scripts/dictionaries.mjs).
+    const information = { ...(costsFrom ? informationOf(require.resolve(`${costsFrom}/cspell-ext.json`)) : {}), ...informationOf(manifest) };
     return { trie, information };
   } catch {
     return undefined;
