@@ -173,6 +173,30 @@ intents:
     assert.equal(d.relatedInformation?.[0].location.uri, f.uris['/bot/b.bot.yaml']);
   });
 
+  it('gives a diagnostic again while it reads the same, and a new one when its severity or a place moves', () => {
+    const f = fixture(`${MANIFEST}
+//- /bot/a.bot.yaml
+intents:
+  greet: { exemples: {} }
+//- /bot/b.bot.yaml
+intents:
+  greet: {}
+`);
+    const a = f.uris['/bot/a.bot.yaml'];
+    const find = (code: string) => f.service.getDiagnostics(a).find((x) => x.code === code)!;
+    const first = find('unknown-key');
+    assert.ok(first, 'a problem of the file itself');
+    assert.equal(find('unknown-key'), first, 'the same diagnostic object: nothing about it changed');
+    f.service.setSettings({ checks: { 'unknown-key': 'warning' } });
+    assert.equal(find('unknown-key').severity, 2, 'a new severity');
+    assert.equal(f.service.changedDiagnostics([a]).get(a)?.find((x) => x.code === 'unknown-key')?.severity, 2, 'and sent');
+    // The other definition moves two lines down: the related range follows, and the file is sent again.
+    f.service.setFile(f.uris['/bot/b.bot.yaml'], '# moved\n\nintents:\n  greet: {}\n', 2);
+    assert.deepEqual(find('duplicate-id').relatedInformation?.[0].location.range, { start: { line: 3, character: 2 }, end: { line: 3, character: 7 } });
+    assert.ok(f.service.changedDiagnostics([a]).has(a));
+    assert.equal(f.service.changedDiagnostics([a]).has(a), false, 'not sent twice');
+  });
+
   it('keeps bots apart: the same id in two bots is fine, references do not cross bots', () => {
     const f = fixture(`
 //- /one/bot.bot.yaml

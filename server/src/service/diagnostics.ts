@@ -1,6 +1,6 @@
 /** Diagnostics of one file: its own problems (syntax, schema, conditions) plus what the workspace index tells. */
 import { DiagnosticSeverity } from 'vscode-languageserver-types';
-import type { Diagnostic } from 'vscode-languageserver-types';
+import type { Diagnostic, Range } from 'vscode-languageserver-types';
 import { CODES } from './codes';
 import type { DiagnosticCode, Severity, SeveritySetting } from './codes';
 import { analyzeBot, analyzeBotInSteps, CHECKS, HEAVY_CHECKS } from './analysis';
@@ -8,6 +8,7 @@ import type { BotAnalysis } from './analysis';
 import { nearest } from './fuzzy';
 import type { Bot, Workspace } from './workspace';
 import { ORPHANS } from './workspace';
+import type { LineMap } from './lines';
 import type { FileModel, Kind, Problem } from './types';
 import { KIND_NAMES } from './types';
 
@@ -247,19 +248,56 @@ export class Diagnostician {
   }
 
   diagnostics(uri: string): Diagnostic[] {
+    return this.given(uri).map((g) => g.diagnostic);
+  }
+
+  /** A file's diagnostics, each with the hash of its JSON. */
+  private given(uri: string): Given[] {
     const model = this.workspace.get(uri);
     if (!model) return [];
     const overrides = this.workspace.manifestOf(this.workspace.botOf(uri))?.manifest?.checks;
-    const result: Diagnostic[] = [];
+    const result: Given[] = [];
     for (const problem of this.problems(uri)) {
       const setting = (overrides?.get(problem.code) ?? this.settings.checks?.[problem.code] ?? CODES[problem.code].severity) as SeveritySetting;
       if (setting === 'off') continue;
-      const line = model.lines.lineOf(problem.span.start);
-      const silenced = model.suppressions.get(line);
+      const silenced = model.suppressions.size > 0 ? model.suppressions.get(model.lines.lineOf(problem.span.start)) : undefined;
       if (silenced && (silenced.has(problem.code) || silenced.has('*'))) continue;
-      result.push(toDiagnostic(this.workspace, model, problem, setting));
+      result.push(this.givenOf(model, problem, setting));
     }
     return result;
+  }
+
+  /**
+   * A problem's diagnostic: the one given before when it still reads the same (a problem object never changes, so only
+   * its severity and where its places fall in their files' current lines can differ), else a new one. A big file's
+   * thousands of diagnostics then cost a few lookups when they are given again, not their messages and JSON.
+   */
+  private givenOf(model: FileModel, problem: Problem, setting: Severity): Given {
+    const known = givenBefore.get(problem);
+    // The same line maps as then: the same places (the common case, told without reading the problem again).
+    if (known && known.setting === setting && known.lines[0] === model.lines && known.related.every((uri, i) => this.workspace.get(uri)?.lines === known.lines[i + 1])) return known;
+    if (known && known.setting === setting && sameRange(known.diagnostic.range, model.lines.range(problem.span))) {
+      const related = known.diagnostic.relatedInformation ?? [];
+      const places = problem.related ?? [];
+      const same = places.length === related.length && places.every((r, i) => {
+        const lines = this.workspace.get(r.uri)?.lines;
+        return lines !== undefined && related[i].location.uri === r.uri && sameRange(related[i].location.range, lines.range(r.span));
+      });
+      if (same) {
+        known.lines = this.linesOf(model, known.related);
+        return known;
+      }
+    }
+    const diagnostic = toDiagnostic(this.workspace, model, problem, setting);
+    const related = (problem.related ?? []).map((r) => r.uri);
+    const given = { diagnostic, setting, hash: hashText(JSON.stringify(diagnostic)), related, lines: this.linesOf(model, related) };
+    givenBefore.set(problem, given);
+    return given;
+  }
+
+  /** The line maps a diagnostic's ranges were read from: its file's, then its related places' files'. */
+  private linesOf(model: FileModel, related: string[]): (LineMap | undefined)[] {
+    return [model.lines, ...related.map((uri) => this.workspace.get(uri)?.lines)];
   }
 
   /**
@@ -272,9 +310,16 @@ export class Diagnostician {
     if (!this.deferChecks) for (const uri of [...candidates]) for (const file of this.workspace.botOf(uri).files) candidates.add(file);
     const changed = new Map<string, Diagnostic[]>();
     for (const uri of candidates) {
-      const diagnostics = this.workspace.get(uri) ? this.diagnostics(uri) : [];
-      const signature = hashText(JSON.stringify(diagnostics));
-      if (this.published.get(uri) !== signature) changed.set(uri, diagnostics);
+      const given = this.given(uri);
+      // The hashes of the diagnostics, in order, combined (two 26-bit lanes, so the sum stays exact in a double).
+      let low = given.length;
+      let high = 0;
+      for (const g of given) {
+        low = (Math.imul(low, 0x2c1b3c6d) + (g.hash % 0x4000000)) & 0x3ffffff;
+        high = (Math.imul(high, 0x297a2d39) + Math.floor(g.hash / 0x4000000)) & 0x3ffffff;
+      }
+      const signature = high * 0x4000000 + low;
+      if (this.published.get(uri) !== signature) changed.set(uri, given.map((g) => g.diagnostic));
       this.published.set(uri, signature);
       if (!this.workspace.get(uri)) this.published.delete(uri);
     }
@@ -291,6 +336,22 @@ export class Diagnostician {
   forgetPublished(): void {
     this.published.clear();
   }
+}
+
+/** A diagnostic as given for a problem, with its severity setting and the hash of its JSON. */
+interface Given {
+  diagnostic: Diagnostic;
+  setting: Severity;
+  hash: number;
+  /** The files of the related places, and the line maps the ranges were read from (the file's first). */
+  related: string[];
+  lines: (LineMap | undefined)[];
+}
+
+const givenBefore = new WeakMap<Problem, Given>();
+
+function sameRange(a: Range, b: Range): boolean {
+  return a.start.line === b.start.line && a.start.character === b.start.character && a.end.line === b.end.line && a.end.character === b.end.character;
 }
 
 /** The files whose problems differ between two analyses of a bot (all its files when there was none before). */
