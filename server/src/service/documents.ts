@@ -1,5 +1,5 @@
 /**
- * Parsed YAML documents of the files not open in the editor are released: on a big bot they are a fifth of the
+ * Parsed YAML documents of the files not open in the editor are released: on a big bot they are a quarter of the
  * server's heap (100 MB on the issue-3 bot), and everything the checks, navigation and the index need is in each
  * file's model. What still needs a document of such a file (a quick fix that edits another file, the simulator)
  * asks `documentOf`, which parses the file's text again and keeps the last few.

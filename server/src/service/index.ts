@@ -27,7 +27,7 @@ export function createLanguageService() {
     removeFile: (uri: string) => workspace.remove(uri),
     /** The editor opened or closed a file (open files keep their parsed document; see documents.ts). */
     setOpen: (uri: string, open: boolean) => workspace.setOpen(uri, open),
-    /** Keep parsed documents only for open files: a fifth of the memory on a big bot (the server does this). */
+    /** Keep parsed documents only for open files: a quarter of the heap on a big bot (the server does this). */
     keepDocumentsOfOpenFilesOnly: () => workspace.keepDocumentsOfOpenFilesOnly(),
     hasFile: (uri: string) => workspace.get(uri) !== undefined,
     getDiagnostics: (uri: string) => diagnostician.diagnostics(uri),
