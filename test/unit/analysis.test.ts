@@ -356,6 +356,42 @@ flows:
     }
   });
 
+  it('finds confusable pairs among examples with more than 65,536 different trigrams', () => {
+    let seed = 11;
+    const random = () => {
+      // mulberry32
+      seed = (seed + 0x6d2b79f5) | 0;
+      let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+      t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    };
+    const word = () => Array.from({ length: 35 }, () => String.fromCharCode(0x4e00 + Math.floor(random() * 20000))).join('');
+    const texts = Array.from({ length: 2500 }, word);
+    const examples: ExampleText[] = texts.map((text, i) => ({ uri: 'u', intent: `i${i % 5}`, span: { start: i, end: i }, text, normalized: text }));
+    // Near-twins in other intents of a few of them, added last (after the index went past 65,536 trigrams).
+    const twins = [3, 700, 1999].map((i, n) => {
+      const text = texts[i].slice(0, 34) + 'x';
+      return { uri: 'u', intent: `twin${n}`, span: { start: 10_000 + n, end: 10_000 + n }, text, normalized: text };
+    });
+    const found = findConfusables([...examples, ...twins], 0.85);
+    const trigrams = new Set(texts.flatMap((t) => [...trigramTokens(t)]));
+    assert.ok(trigrams.size > 65_536, `the examples have ${trigrams.size} different trigrams`);
+    // The pool of trigram numbers went from 16 to 32 bits on the way (16-bit numbers would alias other trigrams).
+    const index = new ConfusableIndex(0.85);
+    const steps = index.build(new Map([['u', [...examples, ...twins]]]));
+    while (!steps.next().done);
+    assert.ok((index as unknown as { pool: unknown }).pool instanceof Int32Array, 'a 32-bit pool');
+    assert.equal([...index.matches()].length, 6);
+    for (const twin of twins) {
+      const match = found.get(twin);
+      assert.ok(match, `the twin of "${twin.text.slice(0, 5)}…" is found`);
+      const set = (t: string) => Int32Array.from(new Set(trigramTokens(t))).sort();
+      assert.equal(match.similarity, jaccard(set(twin.normalized), set(match.other.normalized)));
+      assert.equal(match.other.normalized.slice(0, 34), twin.text.slice(0, 34));
+    }
+    assert.equal(found.size, 6, 'the three pairs, each from both sides');
+  });
+
   it('updates the confusable index after edits as building it again would', () => {
     let seed = 11;
     const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;

@@ -101,7 +101,7 @@ const EMPTY = 0x7fffffff;
  * best match. Updated in place after edits.
  *
  * The buckets are kept as each band's entries sorted by (band key, trigram count, entry): a bucket is a run of that
- * order, found from an entry's position, or by binary search for a key. Sorting 200,000 keys per band (a radix sort)
+ * order, found by binary search for a key. Sorting 200,000 keys per band (a radix sort)
  * costs much less than filling a \`Map\` with 2 million one-entry lists. The build then compares the pairs of each
  * bucket, band after band; entries added by edits go into a small \`Map\` until the next build.
  */
@@ -117,14 +117,17 @@ export class ConfusableIndex {
   private info = new Int32Array(RECORD * 1024);
   private bestOf = new Int32Array(1024);
   private similarityOf = new Float64Array(1024);
-  /** Every entry's trigrams (their numbers, see \`trigramOf\`), without repeats, one after the other. */
-  private pool = new Int32Array(1 << 16);
+  /**
+   * Every entry's trigrams (their numbers, see \`trigramOf\`), without repeats, one after the other: 16 bits each while
+   * the index has at most 65,536 trigrams (a bot in one language has a few thousand), else 32.
+   */
+  private pool: Uint16Array | Int32Array = new Uint16Array(1 << 16);
   private poolEnd = 0;
   /**
-   * Per band, when built: the entries sorted by (key, trigram count, entry), their keys in that order, and each
-   * entry's position. Within a bucket the entries go by size, so a lookup stops where sizes can no longer match.
+   * Per band, when built: the entries sorted by (key, trigram count, entry) and their keys in that order. Within a
+   * bucket the entries go by size, so a lookup stops where sizes can no longer match.
    */
-  private bands: { order: Int32Array; keys: Int32Array; position: Int32Array }[] = [];
+  private bands: { order: Int32Array; keys: Int32Array }[] = [];
   /** Entries added after the build: band key (band mixed in) → entries. */
   private readonly recent = new Map<number, number[]>();
   private readonly intentIds = new Map<string, number>();
@@ -157,7 +160,7 @@ export class ConfusableIndex {
       count += examples.length;
       for (const example of examples) room += example.normalized.length;
     }
-    if (room > this.pool.length) this.pool = new Int32Array(room);
+    if (room > this.pool.length) this.resizePool(room);
     this.grow(count);
     for (const [uri, examples] of files) {
       const ids: number[] = [];
@@ -250,11 +253,10 @@ export class ConfusableIndex {
     band: number,
     bySize: Int32Array,
     scratch: { keys: Int32Array; byLow: Int32Array; low: Int32Array; high: Int32Array },
-  ): { order: Int32Array; keys: Int32Array; position: Int32Array } {
+  ): { order: Int32Array; keys: Int32Array } {
     const count = this.examples.length;
     const order = new Int32Array(count);
     const keys = new Int32Array(count);
-    const position = new Int32Array(count);
     // The band's keys, read once out of the records.
     const bandKeys = scratch.keys;
     for (let id = 0, at = KEYS + band; id < count; id++, at += RECORD) bandKeys[id] = this.info[at];
@@ -281,9 +283,15 @@ export class ConfusableIndex {
       const to = highCounts[key >>> 16]++;
       order[to] = id;
       keys[to] = key;
-      position[id] = to;
     }
-    return { order, keys, position };
+    return { order, keys };
+  }
+
+  /** Gives the pool room for \`size\` trigrams, in 32 bits once trigram numbers no longer fit in 16. */
+  private resizePool(size: number): void {
+    const pool = this.trigrams > 0xffff ? new Int32Array(size) : new Uint16Array(size);
+    pool.set(this.pool.subarray(0, Math.min(size, this.pool.length))); // with what an example being added wrote
+    this.pool = pool;
   }
 
   /** The room of the per-entry arrays. */
@@ -355,11 +363,7 @@ export class ConfusableIndex {
     // The trigrams, as the index's trigram numbers, written straight into the pool (no array per example), each once.
     const text = example.normalized;
     const count = text.length; // ' ' + text + ' ' has text.length trigrams
-    if (this.poolEnd + count > this.pool.length) {
-      const pool = new Int32Array(Math.max(this.pool.length * 2, this.poolEnd + count));
-      pool.set(this.pool.subarray(0, this.poolEnd));
-      this.pool = pool;
-    }
+    if (this.poolEnd + count > this.pool.length) this.resizePool(Math.max(this.pool.length * 2, this.poolEnd + count));
     const start = this.poolEnd;
     let end = start;
     const stamp = ++this.stamp;
@@ -429,6 +433,7 @@ export class ConfusableIndex {
       at = (at + 1) & mask;
     }
     const trigram = this.trigrams++;
+    if (trigram === 0x10000 && this.pool instanceof Uint16Array) this.resizePool(this.pool.length);
     if (2 * this.trigrams > this.table.length) {
       // Kept at most half full: twice the room, every token placed again.
       const table = this.table;
@@ -490,35 +495,20 @@ export class ConfusableIndex {
     for (let band = 0; band < BANDS; band++) {
       const key = info[x * RECORD + KEYS + band];
       if (band < this.bands.length) {
-        const { order, keys, position } = this.bands[band];
-        if (x < position.length) {
-          // x was there at the build: its bucket around its position, smaller entries before it, larger after.
-          const at = position[x];
-          for (let i = at - 1; i >= 0 && keys[i] === key; i--) {
-            const y = order[i];
-            if (info[y * RECORD + SIZE] < smallest) break;
-            this.compare(x, y, stamp);
-          }
-          for (let i = at + 1; i < keys.length && keys[i] === key; i++) {
-            const y = order[i];
-            if (info[y * RECORD + SIZE] > largest) break;
-            this.compare(x, y, stamp);
-          }
-        } else {
-          // The bucket, found by binary search.
-          let low = 0;
-          let high = keys.length;
-          while (low < high) {
-            const middle = (low + high) >>> 1;
-            if (keys[middle] >>> 0 < key >>> 0) low = middle + 1;
-            else high = middle;
-          }
-          for (let i = low; i < keys.length && keys[i] === key; i++) {
-            const y = order[i];
-            const size = info[y * RECORD + SIZE];
-            if (size > largest) break;
-            if (size >= smallest) this.compare(x, y, stamp);
-          }
+        // The bucket, by binary search (x itself, when it was there at the build, is skipped as seen).
+        const { order, keys } = this.bands[band];
+        let low = 0;
+        let high = keys.length;
+        while (low < high) {
+          const middle = (low + high) >>> 1;
+          if (keys[middle] >>> 0 < key >>> 0) low = middle + 1;
+          else high = middle;
+        }
+        for (let i = low; i < keys.length && keys[i] === key; i++) {
+          const y = order[i];
+          const size = info[y * RECORD + SIZE];
+          if (size > largest) break;
+          if (size >= smallest) this.compare(x, y, stamp);
         }
       }
       for (const y of this.recent.get(mix(key ^ band)) ?? []) this.compare(x, y, stamp);
@@ -592,7 +582,7 @@ export class ConfusableIndex {
  * The Jaccard index of x (its trigrams marked with \`stamp\`) and the run of the pool at b, or -1 as soon as it cannot
  * reach \`t\`: it needs an overlap of ⌈t/(1+t)·(|a|+|b|)⌉, so the count stops once too many trigrams of b were missed.
  */
-function similarityAtLeast(pool: Int32Array, marks: Int32Array, stamp: number, aSize: number, b: number, bSize: number, t: number): number {
+function similarityAtLeast(pool: Uint16Array | Int32Array, marks: Int32Array, stamp: number, aSize: number, b: number, bSize: number, t: number): number {
   const total = aSize + bSize;
   const needed = Math.ceil((t / (1 + t)) * total - EPS);
   let slack = bSize - needed;
