@@ -17,5 +17,16 @@ if (!fs.existsSync(path.join(folder, 'bot.bot.yaml'))) {
 }
 const out = path.join(GENERATED, 'analysis-bench.js');
 await esbuild.build({ entryPoints: [path.join(here, 'analysis-entry.ts')], bundle: true, platform: 'node', outfile: out, logLevel: 'warning' });
+// The confusable-example check's worker thread, next to the bench (as dist/server/confusables-worker.js is to the server).
+await esbuild.build({
+  entryPoints: [path.join(here, '../server/src/service/analysis/confusablesThread.ts')],
+  bundle: true,
+  platform: 'node',
+  outfile: path.join(GENERATED, 'confusables-worker.js'),
+  logLevel: 'warning',
+});
 const run = spawnSync(process.execPath, ['--expose-gc', '--max-old-space-size=4096', out, folder], { stdio: 'inherit' });
-process.exit(run.status ?? 1);
+if (run.status !== 0) process.exit(run.status ?? 1);
+// Then, in a process of its own, the whole analysis as the server runs it (the row is appended to the table).
+const worker = spawnSync(process.execPath, ['--expose-gc', '--max-old-space-size=4096', out, folder, '--worker'], { stdio: 'inherit' });
+process.exit(worker.status ?? 1);

@@ -19,3 +19,13 @@ await esbuild.build({
   external: ['mocha', 'vscode', 'playwright-core'],
   logLevel: 'warning',
 });
+// The worker thread of the confusable-example check, for the tests that start it.
+await esbuild.build({
+  entryPoints: ['server/src/service/analysis/confusablesThread.ts'],
+  outfile: 'out/test/confusables-worker.js',
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  logLevel: 'warning',
+});

@@ -17,6 +17,8 @@ const common = {
 const builds = [
   { ...common, entryPoints: ['client/src/extension.ts'], outfile: 'dist/client/extension.js', external: ['vscode'] },
   { ...common, entryPoints: ['server/src/server.ts'], outfile: 'dist/server/server.js' },
+  // The worker thread of the confusable-example check, which the server starts next to itself.
+  { ...common, entryPoints: ['server/src/service/analysis/confusablesThread.ts'], outfile: 'dist/server/confusables-worker.js' },
   { ...common, entryPoints: ['server/src/cli/main.ts'], outfile: 'dist/server/cli.js', banner: { js: '#!/usr/bin/env node' } },
 ];
 

@@ -3,6 +3,7 @@
  * The LSP adapter: wires the connection to the language service and nothing else.
  * Runs inside VS Code (IPC) or standalone: `botmaster-language-server --stdio`.
  */
+import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CodeActionKind, createConnection, ErrorCodes, FileChangeType, ProposedFeatures, ResponseError, TextDocuments, TextDocumentSyncKind } from 'vscode-languageserver/node';
 import type { InitializeParams, InitializeResult } from 'vscode-languageserver/node';
@@ -19,6 +20,8 @@ const documents = new TextDocuments(TextDocument);
 const service = createLanguageService();
 service.deferChecks();
 service.keepDocumentsOfOpenFilesOnly();
+// Confusable examples in a worker thread (dist/server/confusables-worker.js, next to this bundle).
+service.useConfusablesWorker(path.join(__dirname, 'confusables-worker.js'), (message) => connection.console.error(`Botmaster: ${message}`));
 // Spelling dictionaries (dist/dictionaries): each loaded the first time the checks meet its language, in tens of ms.
 service.setSpellers(
   createSpellers({ onLoad: (message) => connection.console.info(`Botmaster: ${message}`), onError: (message) => connection.console.error(`Botmaster: ${message}`) }),

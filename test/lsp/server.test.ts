@@ -73,6 +73,25 @@ describe('the language server over stdio', function () {
     assert.match(String(deadEnd.message), /`stuck_node` is a dead end/);
   });
 
+  it('publishes confusable examples, found in the worker thread, and follows an edit', async () => {
+    const file = uri('support/nlu/lookalike.bot.yaml');
+    const text = 'intents:\n  account.lookalike:\n    examples:\n      en:\n        - I forgot my passwords\n        - something else entirely\n';
+    await client.connection.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri: file, languageId: 'botmaster', version: 1, text } });
+    const published = await client.waitForDiagnostics(file, (d) => d.some((x) => x.code === 'confusable-examples'));
+    const confusable = published.diagnostics.find((d) => d.code === 'confusable-examples')!;
+    assert.equal(confusable.range.start.line, 4);
+    assert.match(String(confusable.message), /like "I forgot my password" in `account\.password_reset`/);
+    assert.equal(confusable.relatedInformation?.[0].location.uri, uri('support/nlu/account.bot.yaml'));
+    // Another example instead: the old match goes, the new one comes.
+    await client.connection.sendNotification(DidChangeTextDocumentNotification.type, {
+      textDocument: { uri: file, version: 2 },
+      contentChanges: [{ range: { start: { line: 4, character: 10 }, end: { line: 4, character: 31 } }, text: 'I want to change my email addresses' }],
+    });
+    const changed = await client.waitForDiagnostics(file, (d, v) => v === 2 && d.some((x) => x.code === 'confusable-examples' && /change my email address"/.test(String(x.message))));
+    assert.equal(changed.diagnostics.filter((d) => d.code === 'confusable-examples').length, 1);
+    assert.deepEqual(client.logs.filter((m) => /worker/.test(m)), [], 'the worker ran');
+  });
+
   it('answers completion, definition, references and hover', async () => {
     const file = uri('support/extra.bot.yaml');
     const completion = (await client.connection.sendRequest(CompletionRequest.type, { textDocument: { uri: file }, position: { line: 5, character: 14 } })) as CompletionList;

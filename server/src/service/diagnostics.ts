@@ -4,6 +4,7 @@ import type { Diagnostic, Range } from 'vscode-languageserver-types';
 import { CODES } from './codes';
 import type { DiagnosticCode, Severity, SeveritySetting } from './codes';
 import { analyzeBot, analyzeBotInSteps, CHECKS, HEAVY_CHECKS } from './analysis';
+import { prefetchConfusables } from './analysis/confusables';
 import type { BotAnalysis } from './analysis';
 import { nearest } from './fuzzy';
 import type { Bot, Workspace } from './workspace';
@@ -201,6 +202,8 @@ export class Diagnostician {
       if (!this.running) {
         const bot = this.staleBots(tier)[0];
         if (!bot) return { done: true, files: [] };
+        // The confusable examples start in their worker thread (if any) while the cheap checks run here.
+        if (tier === 'checks') prefetchConfusables(this.workspace, bot);
         this.running = { tier, bot, steps: analyzeBotInSteps(this.workspace, bot, TIERS[tier]) };
         this.runningVersion = bot.version;
       }

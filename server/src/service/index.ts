@@ -11,6 +11,7 @@ import { getCompletions, resolveCompletion } from './completion';
 import { Diagnostician } from './diagnostics';
 import type { DiagnosticSettings, Tier } from './diagnostics';
 import { getHover } from './hover';
+import { useConfusablesWorker } from './analysis/confusablesWorker';
 import { setSpellers } from './analysis/spelling';
 import type { SpellerProvider } from './analysis/spelling';
 import { getDefinition, getReferences } from './navigation';
@@ -27,6 +28,11 @@ export function createLanguageService() {
     removeFile: (uri: string) => workspace.remove(uri),
     /** The editor opened or closed a file (open files keep their parsed document; see documents.ts). */
     setOpen: (uri: string, open: boolean) => workspace.setOpen(uri, open),
+    /**
+     * Run the confusable-example check in a worker thread from this script (dist/server/confusables-worker.js), next to
+     * the cheap checks (the server does this); undefined: in this thread.
+     */
+    useConfusablesWorker: (file: string | undefined, onError?: (message: string) => void) => useConfusablesWorker(file, onError),
     /** Keep parsed documents only for open files: a quarter of the heap on a big bot (the server does this). */
     keepDocumentsOfOpenFilesOnly: () => workspace.keepDocumentsOfOpenFilesOnly(),
     hasFile: (uri: string) => workspace.get(uri) !== undefined,

@@ -14,9 +14,11 @@
  * previous examples, and only the new ones (and the examples whose best match went away) are looked up again.
  */
 import type { FileModel, Problem, Span } from '../types';
-import type { Bot } from '../workspace';
-import type { BotContext, Report } from './context';
-import { perFile } from './context';
+import type { Bot, Workspace } from '../workspace';
+import { BotContext, perFile } from './context';
+import type { Report } from './context';
+import { matchesFromWorker, prefetch, workerReady } from './confusablesWorker';
+import type { ConfusableMatch } from './confusablesWorker';
 import { normalizedOf } from './intents';
 
 export const DEFAULT_SIMILARITY = 0.85;
@@ -623,11 +625,20 @@ function examplesOf(model: FileModel): Map<string, ExampleText[]> {
   });
 }
 
-/** The confusable examples of a bot: one index per language, and the file versions they hold. */
-interface BotState {
+/**
+ * The confusable examples of a bot: one index per language, and the version of each file they hold (its model in
+ * this thread; a number in the worker thread, which has no models: confusablesWorker.ts).
+ */
+export interface BotState {
   threshold: number;
-  models: Map<string, FileModel>;
+  versions: Map<string, unknown>;
   locales: Map<string, ConfusableIndex>;
+}
+
+/** A file as the index reads it: its version, and its examples per language (asked only when it changed). */
+export interface IndexedFile {
+  version: unknown;
+  examples: () => Map<string, ExampleText[]>;
 }
 
 const states = new WeakMap<Bot, BotState>();
@@ -635,43 +646,51 @@ const states = new WeakMap<Bot, BotState>();
 /** Above this share of changed files (or of entries removed or added since the build), the index is built again. */
 const REBUILD_SHARE = 0.3;
 
-function* indexFor(context: BotContext, threshold: number): Generator<void, BotState, void> {
-  const state = states.get(context.bot);
-  const current = new Map(context.models.map((m) => [m.uri, m]));
+/**
+ * Brings a bot's confusable index up to date with its files: updated in place when few files changed, else built
+ * again into a new state (the old one is left as it was: a build the server abandons half-way leaves nothing).
+ */
+export function* syncIndex(state: BotState | undefined, threshold: number, current: Map<string, IndexedFile>): Generator<void, BotState, void> {
   if (state && state.threshold === threshold) {
-    const changed = [...current.values()].filter((m) => state.models.get(m.uri) !== m).map((m) => m.uri);
-    for (const uri of state.models.keys()) if (!current.has(uri)) changed.push(uri);
+    const changed = [...current].filter(([uri, file]) => state.versions.get(uri) !== file.version).map(([uri]) => uri);
+    for (const uri of state.versions.keys()) if (!current.has(uri)) changed.push(uri);
     const deadShare = Math.max(0, ...[...state.locales.values()].map((index) => (index.dead + index.added) / Math.max(1, index.size)));
     if (changed.length <= Math.max(1, REBUILD_SHARE * current.size) && deadShare < REBUILD_SHARE) {
       // Small changes: updated in place, without pausing (a half-updated index must never be left behind).
       for (const uri of changed) {
-        const byLocale = current.has(uri) ? examplesOf(current.get(uri)!) : new Map<string, ExampleText[]>();
+        const file = current.get(uri);
+        const byLocale = file ? file.examples() : new Map<string, ExampleText[]>();
         for (const locale of byLocale.keys()) if (!state.locales.has(locale)) state.locales.set(locale, new ConfusableIndex(threshold));
-        for (const [locale, index] of state.locales) index.update(uri, current.has(uri) ? (byLocale.get(locale) ?? []) : undefined);
+        for (const [locale, index] of state.locales) index.update(uri, file ? (byLocale.get(locale) ?? []) : undefined);
       }
-      state.models = current;
+      state.versions = new Map([...current].map(([uri, file]) => [uri, file.version]));
       return state;
     }
   }
-  // Built from scratch into a new state, stored only once complete: a build the server abandons leaves nothing.
-  states.delete(context.bot);
   const byLocale = new Map<string, Map<string, ExampleText[]>>();
-  for (const model of current.values()) {
-    for (const [locale, examples] of examplesOf(model)) {
+  for (const [uri, file] of current) {
+    for (const [locale, examples] of file.examples()) {
       let files = byLocale.get(locale);
       if (!files) byLocale.set(locale, (files = new Map()));
-      files.set(model.uri, examples);
+      files.set(uri, examples);
     }
     yield;
   }
-  const fresh: BotState = { threshold, models: current, locales: new Map() };
+  const fresh: BotState = { threshold, versions: new Map([...current].map(([uri, file]) => [uri, file.version])), locales: new Map() };
   for (const [locale, files] of byLocale) {
     const index = new ConfusableIndex(threshold);
     yield* index.build(files);
     fresh.locales.set(locale, index);
   }
-  states.set(context.bot, fresh);
   return fresh;
+}
+
+function* indexFor(context: BotContext, threshold: number): Generator<void, BotState, void> {
+  const current = new Map(context.models.map((m): [string, IndexedFile] => [m.uri, { version: m, examples: () => examplesOf(m) }]));
+  const state = states.get(context.bot);
+  const synced = yield* syncIndex(state, threshold, current);
+  if (synced !== state) states.set(context.bot, synced);
+  return synced;
 }
 
 /**
@@ -713,18 +732,39 @@ const problems = new WeakMap<ExampleText, ConfusableProblem>();
 
 export function* checkConfusables(context: BotContext, report: Report): Generator<void, void, void> {
   const threshold = context.manifest?.confusableSimilarity ?? DEFAULT_SIMILARITY;
+  // In a worker thread when the server started one (confusablesWorker.ts), else here.
+  const fromWorker = workerReady() ? yield* matchesFromWorker(context.bot, context.models, threshold, examplesOf) : undefined;
+  const matches = fromWorker ?? (yield* localMatches(context, threshold));
+  let count = 0;
+  for (const { example, other, similarity, locale } of matches) {
+    if (++count % 10_000 === 0) yield;
+    // The same problem object as before when nothing changed: the server then sees at once that the file's
+    // diagnostics did not change (tens of thousands of them on a big bot).
+    let problem = problems.get(example);
+    if (!problem || problem.other !== other || problem.similarity !== similarity || problem.locale !== locale) {
+      problem = new ConfusableProblem(example, other, similarity, locale);
+      problems.set(example, problem);
+    }
+    report.add(example.uri, problem);
+  }
+}
+
+function* localMatches(context: BotContext, threshold: number): Generator<void, ConfusableMatch[], void> {
   const state = yield* indexFor(context, threshold);
+  const matches: ConfusableMatch[] = [];
   for (const [locale, index] of state.locales) {
     yield;
-    for (const { example, other, similarity } of index.matches()) {
-      // The same problem object as before when nothing changed: the server then sees at once that the file's
-      // diagnostics did not change (tens of thousands of them on a big bot).
-      let problem = problems.get(example);
-      if (!problem || problem.other !== other || problem.similarity !== similarity || problem.locale !== locale) {
-        problem = new ConfusableProblem(example, other, similarity, locale);
-        problems.set(example, problem);
-      }
-      report.add(example.uri, problem);
-    }
+    for (const match of index.matches()) matches.push({ ...match, locale });
   }
+  return matches;
+}
+
+/**
+ * Starts the confusable-example check of a bot in the worker thread, if there is one, so that it runs while the
+ * server does the cheap checks (its result is read by the heavy checks' run).
+ */
+export function prefetchConfusables(workspace: Workspace, bot: Bot): void {
+  if (!workerReady()) return;
+  const context = new BotContext(workspace, bot);
+  prefetch(bot, context.models, context.manifest?.confusableSimilarity ?? DEFAULT_SIMILARITY, examplesOf);
 }

@@ -1,0 +1,75 @@
+/**
+ * The worker thread of the confusable-example check (bundled as dist/server/confusables-worker.js; its other side is
+ * confusablesWorker.ts). It keeps each bot's index, with the examples of each file as last sent, and answers every
+ * request with every example's best match.
+ */
+import { workerData } from 'node:worker_threads';
+import type { MessagePort } from 'node:worker_threads';
+import { syncIndex } from './confusables';
+import type { BotState, ExampleText, IndexedFile } from './confusables';
+import type { WorkerReply, WorkerRequest } from './confusablesWorker';
+
+const { port, answered } = workerData as { port: MessagePort; answered: Int32Array };
+
+interface Held {
+  /** Each file's version and its examples per language (an example's place in its list is its span). */
+  files: Map<string, IndexedFile>;
+  state?: BotState;
+}
+
+const bots = new Map<number, Held>();
+
+port.on('message', (request: WorkerRequest) => {
+  let reply: WorkerReply;
+  try {
+    reply = answer(request);
+  } catch (e) {
+    reply = { id: request.id, error: (e as Error).message, uris: [], locales: [] };
+  }
+  port.postMessage(reply, reply.locales.flatMap(([, places, similarities]) => [places.buffer as ArrayBuffer, similarities.buffer as ArrayBuffer]));
+  Atomics.add(answered, 0, 1);
+  Atomics.notify(answered, 0);
+});
+
+function answer(request: WorkerRequest): WorkerReply {
+  let held = bots.get(request.bot);
+  if (!held) bots.set(request.bot, (held = { files: new Map() }));
+  const sent = new Map(request.examples);
+  const files = new Map<string, IndexedFile>();
+  for (const [uri, version] of request.files) {
+    const locales = sent.get(uri);
+    if (!locales) {
+      const known = held.files.get(uri);
+      if (!known) throw new Error(`the examples of ${uri} were never sent`);
+      files.set(uri, known);
+      continue;
+    }
+    const byLocale = new Map<string, ExampleText[]>();
+    for (const [locale, intents, normalized] of locales) {
+      byLocale.set(locale, normalized.map((words, index) => ({ uri, intent: intents[index], span: { start: index, end: index }, text: '', normalized: words })));
+    }
+    files.set(uri, { version, examples: () => byLocale });
+  }
+  held.files = files;
+  const steps = syncIndex(held.state, request.threshold, files);
+  let step = steps.next();
+  while (!step.done) step = steps.next();
+  held.state = step.value;
+  const uris = [...files.keys()];
+  const fileNumbers = new Map(uris.map((uri, i) => [uri, i]));
+  const locales: WorkerReply['locales'] = [];
+  for (const [locale, index] of held.state.locales) {
+    const found = [...index.matches()];
+    const places = new Int32Array(4 * found.length);
+    const similarities = new Float64Array(found.length);
+    found.forEach(({ example, other, similarity }, i) => {
+      places[4 * i] = fileNumbers.get(example.uri) ?? -1;
+      places[4 * i + 1] = example.span.start;
+      places[4 * i + 2] = fileNumbers.get(other.uri) ?? -1;
+      places[4 * i + 3] = other.span.start;
+      similarities[i] = similarity;
+    });
+    locales.push([locale, places, similarities]);
+  }
+  return { id: request.id, uris, locales };
+}

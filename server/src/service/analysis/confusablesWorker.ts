@@ -1,0 +1,222 @@
+/**
+ * The confusable-example check in a worker thread (the language server's choice: `useConfusablesWorker`). The index
+ * lives in the worker (confusablesThread.ts); this side sends each file's examples when the file changed, and reads
+ * back every example's best match. The cheap checks then run in the server's thread while the worker builds the index
+ * (`prefetchConfusables` starts it as soon as they start), and a big bot's confusable examples no longer take the
+ * server's thread for a second or two.
+ *
+ * The answer is read with `receiveMessageOnPort` and waited for with `Atomics.wait`, so the check stays an ordinary
+ * generator: in the server it waits in short sleeps between the slices of the other work, in a plain `analyzeBot` it
+ * simply blocks. If the worker cannot start, fails or does not answer, the check runs in this thread as before.
+ */
+import { MessageChannel, receiveMessageOnPort, Worker } from 'node:worker_threads';
+import type { MessagePort } from 'node:worker_threads';
+import type { FileModel } from '../types';
+import type { Bot } from '../workspace';
+import type { ExampleText } from './confusables';
+
+/** What the worker is asked: the bot's files and their versions, with the examples of those that changed. */
+export interface WorkerRequest {
+  id: number;
+  bot: number;
+  threshold: number;
+  files: [uri: string, version: number][];
+  examples: [uri: string, locales: [locale: string, intents: string[], normalized: string[]][]][];
+}
+
+/** Its answer: per language, each example with a match as (file, index, other file, other index) and the similarity. */
+export interface WorkerReply {
+  id: number;
+  error?: string;
+  uris: string[];
+  locales: [locale: string, places: Int32Array, similarities: Float64Array][];
+}
+
+export interface ConfusableMatch {
+  example: ExampleText;
+  other: ExampleText;
+  similarity: number;
+  locale: string;
+}
+
+type ExamplesOf = (model: FileModel) => Map<string, ExampleText[]>;
+
+/** A bot as the worker holds it: what was sent (models by uri), and the last request not answered yet. */
+interface Mirror {
+  key: number;
+  threshold: number;
+  sent: Map<string, FileModel>;
+  pending?: { id: number; sent: Map<string, FileModel> };
+}
+
+/** Longest wait for an answer before the worker is given up (it builds 200,000 examples in about 2 s). */
+const TIMEOUT_MS = 120_000;
+
+let worker: Worker | undefined;
+let port: MessagePort | undefined;
+let answered: Int32Array | undefined;
+let failed = false;
+let nextId = 1;
+let nextBot = 1;
+let mirrors = new WeakMap<Bot, Mirror>();
+const versions = new WeakMap<FileModel, number>();
+let nextVersion = 1;
+/** Answers read while waiting for another one (another bot's). */
+let early = new Map<number, WorkerReply>();
+
+/** Runs the check in a worker thread from the script at `file` (the bundle of confusablesThread.ts); undefined: stop. */
+export function useConfusablesWorker(file: string | undefined, onError: (message: string) => void = () => {}): void {
+  void worker?.terminate();
+  worker = undefined;
+  failed = false;
+  report = onError;
+  // A new worker holds nothing yet.
+  mirrors = new WeakMap();
+  lastAnswer = new WeakMap();
+  waiting = new Set();
+  early = new Map();
+  if (!file) return;
+  try {
+    const channel = new MessageChannel();
+    answered = new Int32Array(new SharedArrayBuffer(4));
+    const started = new Worker(file, { workerData: { port: channel.port2, answered }, transferList: [channel.port2] });
+    worker = started;
+    port = channel.port1;
+    started.unref(); // the CLI and tests exit without stopping it
+    started.on('error', (e) => {
+      if (worker === started) fail(`the confusable-examples worker failed: ${e.message}`);
+    });
+    started.on('exit', (code) => {
+      if (worker === started) fail(`the confusable-examples worker stopped (exit code ${code})`);
+    });
+  } catch (e) {
+    fail(`the confusable-examples worker could not start: ${(e as Error).message}`);
+  }
+}
+
+function fail(message: string): void {
+  if (failed) return;
+  failed = true;
+  const stopped = worker;
+  worker = undefined;
+  void stopped?.terminate();
+  report(`${message}; the check runs in the server's thread.`);
+}
+
+/** Where a failure of the worker is told (given to \`useConfusablesWorker\`). */
+let report: (message: string) => void = () => {};
+
+/** Whether the check is to ask the worker. */
+export function workerReady(): boolean {
+  return worker !== undefined && !failed && !paused;
+}
+
+let paused = false;
+const stats = { requests: 0, answers: 0 };
+
+/** For tests: compute in this thread for a while (true), keeping the worker and what it holds; and what it did. */
+export function pauseConfusablesWorker(pause: boolean): typeof stats {
+  paused = pause;
+  return { ...stats };
+}
+
+function versionOf(model: FileModel): number {
+  let version = versions.get(model);
+  if (version === undefined) versions.set(model, (version = nextVersion++));
+  return version;
+}
+
+/**
+ * Sends the worker what changed in a bot since it was last sent (nothing when nothing did), so that it works on it
+ * while this thread does something else.
+ */
+export function prefetch(bot: Bot, models: FileModel[], threshold: number, examplesOf: ExamplesOf): void {
+  if (!workerReady()) return;
+  let mirror = mirrors.get(bot);
+  if (!mirror) mirrors.set(bot, (mirror = { key: nextBot++, threshold: Number.NaN, sent: new Map() }));
+  const current = new Map(models.map((m) => [m.uri, m]));
+  const sent = mirror.sent;
+  if (mirror.threshold === threshold && sent.size === current.size && [...current].every(([uri, m]) => sent.get(uri) === m)) return;
+  const request: WorkerRequest = { id: nextId++, bot: mirror.key, threshold, files: [], examples: [] };
+  const all = mirror.threshold !== threshold;
+  for (const [uri, model] of current) {
+    request.files.push([uri, versionOf(model)]);
+    if (all || sent.get(uri) !== model) {
+      const locales: WorkerRequest['examples'][number][1] = [];
+      for (const [locale, examples] of examplesOf(model)) locales.push([locale, examples.map((e) => e.intent), examples.map((e) => e.normalized)]);
+      request.examples.push([uri, locales]);
+    }
+  }
+  if (mirror.pending) waiting.delete(mirror.pending.id); // its answer is of no use any more
+  mirror.threshold = threshold;
+  mirror.sent = current;
+  mirror.pending = { id: request.id, sent: current };
+  waiting.add(request.id);
+  stats.requests++;
+  port!.postMessage(request);
+}
+
+/** Requests whose answer is still wanted. */
+let waiting = new Set<number>();
+/** The last answer per bot, with the files it was computed from. */
+let lastAnswer = new WeakMap<Bot, { sent: Map<string, FileModel>; matches: ConfusableMatch[] }>();
+
+/**
+ * Every example's best match in a bot, from the worker: asked now unless it was asked for these very files already.
+ * Undefined when the worker is not there or failed meanwhile (the caller then computes them itself).
+ */
+export function* matchesFromWorker(bot: Bot, models: FileModel[], threshold: number, examplesOf: ExamplesOf): Generator<void, ConfusableMatch[] | undefined, void> {
+  prefetch(bot, models, threshold, examplesOf);
+  const mirror = mirrors.get(bot);
+  if (!workerReady() || !mirror) return undefined;
+  if (!mirror.pending) {
+    const last = lastAnswer.get(bot);
+    return last?.sent === mirror.sent ? last.matches : undefined;
+  }
+  const { id, sent } = mirror.pending;
+  const deadline = Date.now() + TIMEOUT_MS;
+  for (;;) {
+    const reply = early.get(id) ?? read();
+    if (reply?.id === id) {
+      early.delete(id);
+      waiting.delete(id);
+      mirror.pending = undefined;
+      if (reply.error !== undefined) throw new Error(reply.error);
+      stats.answers++;
+      const matches = decode(reply, sent, examplesOf);
+      lastAnswer.set(bot, { sent, matches });
+      return matches;
+    }
+    if (reply && waiting.has(reply.id)) early.set(reply.id, reply); // another bot's
+    if (failed || Date.now() > deadline) {
+      if (!failed) fail('the confusable-examples worker did not answer in time');
+      return undefined;
+    }
+    if (!reply) {
+      // Sleep until the worker says it answered (at most 2 ms), then let the server do other work.
+      Atomics.wait(answered!, 0, Atomics.load(answered!, 0), 2);
+      yield;
+    }
+  }
+}
+
+function read(): WorkerReply | undefined {
+  const message = port && receiveMessageOnPort(port);
+  return message ? (message.message as WorkerReply) : undefined;
+}
+
+function decode(reply: WorkerReply, sent: Map<string, FileModel>, examplesOf: ExamplesOf): ConfusableMatch[] {
+  const matches: ConfusableMatch[] = [];
+  const lists = reply.uris.map((uri) => {
+    const model = sent.get(uri);
+    return model ? examplesOf(model) : undefined;
+  });
+  for (const [locale, places, similarities] of reply.locales) {
+    for (let i = 0; i < similarities.length; i++) {
+      const example = lists[places[4 * i]]?.get(locale)?.[places[4 * i + 1]];
+      const other = lists[places[4 * i + 2]]?.get(locale)?.[places[4 * i + 3]];
+      if (example && other) matches.push({ example, other, similarity: similarities[i], locale });
+    }
+  }
+  return matches;
+}
