@@ -3,11 +3,11 @@
  * The LSP adapter: wires the connection to the language service and nothing else.
  * Runs inside VS Code (IPC) or standalone: `botmaster-language-server --stdio`.
  */
-import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CodeActionKind, createConnection, ErrorCodes, FileChangeType, ProposedFeatures, ResponseError, TextDocuments, TextDocumentSyncKind } from 'vscode-languageserver/node';
 import type { InitializeParams, InitializeResult } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
+import { startConfusablesWorker } from './host/confusablesWorker';
 import { fileUri, findDialogFiles, readText } from './host/files';
 import { createSpellers } from './host/spelling';
 import { createLanguageService, isDialogFile, RenameError } from './service';
@@ -21,7 +21,7 @@ const service = createLanguageService();
 service.deferChecks();
 service.keepDocumentsOfOpenFilesOnly();
 // Confusable examples in a worker thread (dist/server/confusables-worker.js, next to this bundle).
-service.useConfusablesWorker(path.join(__dirname, 'confusables-worker.js'), (message) => connection.console.error(`Botmaster: ${message}`));
+service.useConfusablesWorker(startConfusablesWorker(), (message) => connection.console.error(`Botmaster: ${message}`));
 // Spelling dictionaries (dist/dictionaries): each loaded the first time the checks meet its language, in tens of ms.
 service.setSpellers(
   createSpellers({ onLoad: (message) => connection.console.info(`Botmaster: ${message}`), onError: (message) => connection.console.error(`Botmaster: ${message}`) }),
@@ -161,11 +161,18 @@ async function indexWorkspace(): Promise<void> {
   indexing = true;
   const files = roots.flatMap((root) => findDialogFiles(root));
   let sliceStart = Date.now();
+  let handedOver = Date.now();
   for (const file of files) {
     loadFromDisk(fileUri(file));
     if (Date.now() - sliceStart > 20) {
       await new Promise((resolve) => setImmediate(resolve));
       sliceStart = Date.now();
+    }
+    // The confusable examples' worker thread builds its index while the other files are read (every half second it
+    // gets the files read meanwhile, and takes those that queued up together).
+    if (Date.now() - handedOver > 500) {
+      safely(() => service.startHeavyChecks(), undefined);
+      handedOver = Date.now();
     }
   }
   indexing = false;

@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
+import { startConfusablesWorker } from '../../server/src/host/confusablesWorker';
 import { pauseConfusablesWorker, useConfusablesWorker } from '../../server/src/service/analysis/confusablesWorker';
 import { createLanguageService } from '../../server/src/service';
 import type { LanguageService } from '../../server/src/service';
@@ -45,7 +46,7 @@ describe('confusable examples in a worker thread', () => {
   after(() => useConfusablesWorker(undefined));
 
   it('gives what the check gives in the server thread, edit after edit', () => {
-    useConfusablesWorker(WORKER, (message) => assert.fail(message));
+    useConfusablesWorker(startConfusablesWorker(WORKER), (message) => assert.fail(message));
     const inWorker = createLanguageService();
     const here = createLanguageService();
     const both = (run: (s: LanguageService) => void) => [inWorker, here].forEach(run);
@@ -72,14 +73,33 @@ describe('confusable examples in a worker thread', () => {
     compare('after the threshold changed');
   });
 
+  it('takes the files as they are indexed, several requests at once, and answers the last', () => {
+    useConfusablesWorker(startConfusablesWorker(WORKER), (message) => assert.fail(message));
+    const inWorker = createLanguageService();
+    const before = pauseConfusablesWorker(false);
+    for (const [p, text] of Object.entries(FILES)) {
+      inWorker.setFile(uriOf(p), text, 1);
+      inWorker.startHeavyChecks(); // a request per file: they queue up while the worker works
+    }
+    const fromWorker = confusables(inWorker);
+    const after = pauseConfusablesWorker(true);
+    const here = createLanguageService();
+    Object.entries(FILES).forEach(([p, text]) => here.setFile(uriOf(p), text, 1));
+    assert.deepEqual(fromWorker, confusables(here));
+    pauseConfusablesWorker(false);
+    assert.equal(fromWorker.length, 6);
+    assert.equal(after.requests - before.requests, 3, 'one request per file (the manifest has no examples but is a file of the bot)');
+    assert.equal(after.answers - before.answers, 1, 'one answer read: the last request');
+  });
+
   it('falls back to the server thread when the worker cannot start, and says why', async () => {
     const errors: string[] = [];
-    useConfusablesWorker(path.join(__dirname, 'no-such-worker.js'), (message) => errors.push(message));
+    useConfusablesWorker(startConfusablesWorker(path.join(__dirname, 'no-such-worker.js')), (message) => errors.push(message));
     const service = createLanguageService();
     Object.entries(FILES).forEach(([p, text]) => service.setFile(uriOf(p), text, 1));
     await new Promise((resolve) => setTimeout(resolve, 200)); // the worker's error event
+    assert.equal(confusables(service).length, 6);
     assert.equal(errors.length, 1);
     assert.match(errors[0], /the confusable-examples worker failed: .*; the check runs in the server's thread\./);
-    assert.equal(confusables(service).length, 6);
   });
 });

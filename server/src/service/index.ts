@@ -11,7 +11,9 @@ import { getCompletions, resolveCompletion } from './completion';
 import { Diagnostician } from './diagnostics';
 import type { DiagnosticSettings, Tier } from './diagnostics';
 import { getHover } from './hover';
+import { prefetchConfusables } from './analysis/confusables';
 import { useConfusablesWorker } from './analysis/confusablesWorker';
+import type { WorkerChannel } from './analysis/confusablesWorker';
 import { setSpellers } from './analysis/spelling';
 import type { SpellerProvider } from './analysis/spelling';
 import { getDefinition, getReferences } from './navigation';
@@ -29,10 +31,14 @@ export function createLanguageService() {
     /** The editor opened or closed a file (open files keep their parsed document; see documents.ts). */
     setOpen: (uri: string, open: boolean) => workspace.setOpen(uri, open),
     /**
-     * Run the confusable-example check in a worker thread from this script (dist/server/confusables-worker.js), next to
+     * Run the confusable-example check in the worker thread behind this channel (host/confusablesWorker.ts), next to
      * the cheap checks (the server does this); undefined: in this thread.
      */
-    useConfusablesWorker: (file: string | undefined, onError?: (message: string) => void) => useConfusablesWorker(file, onError),
+    useConfusablesWorker: (channel: WorkerChannel | undefined, onError?: (message: string) => void) => useConfusablesWorker(channel, onError),
+    /** Has the worker thread (if any) start on the heavy checks of every bot now, with the files it has so far. */
+    startHeavyChecks: () => {
+      for (const bot of workspace.allBots()) if (bot.files.size > 0) prefetchConfusables(workspace, bot);
+    },
     /** Keep parsed documents only for open files: a quarter of the heap on a big bot (the server does this). */
     keepDocumentsOfOpenFilesOnly: () => workspace.keepDocumentsOfOpenFilesOnly(),
     hasFile: (uri: string) => workspace.get(uri) !== undefined,

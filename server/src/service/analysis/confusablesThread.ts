@@ -1,9 +1,10 @@
 /**
  * The worker thread of the confusable-example check (bundled as dist/server/confusables-worker.js; its other side is
- * confusablesWorker.ts). It keeps each bot's index, with the examples of each file as last sent, and answers every
- * request with every example's best match.
+ * confusablesWorker.ts). It keeps each bot's index, with the examples of each file as last sent, and answers a
+ * request with every example's best match. Requests that queued up while it worked (the server sends one as files are
+ * indexed) are taken together: only the last one of each bot is answered, the others' answers are no longer wanted.
  */
-import { workerData } from 'node:worker_threads';
+import { receiveMessageOnPort, workerData } from 'node:worker_threads';
 import type { MessagePort } from 'node:worker_threads';
 import { syncIndex } from './confusables';
 import type { BotState, ExampleText, IndexedFile } from './confusables';
@@ -12,43 +13,55 @@ import type { WorkerReply, WorkerRequest } from './confusablesWorker';
 const { port, answered } = workerData as { port: MessagePort; answered: Int32Array };
 
 interface Held {
-  /** Each file's version and its examples per language (an example's place in its list is its span). */
+  /** Each file's examples as last sent, with their version (an example's place in its list is its span). */
   files: Map<string, IndexedFile>;
   state?: BotState;
 }
 
 const bots = new Map<number, Held>();
 
-port.on('message', (request: WorkerRequest) => {
-  let reply: WorkerReply;
-  try {
-    reply = answer(request);
-  } catch (e) {
-    reply = { id: request.id, error: (e as Error).message, uris: [], locales: [] };
+port.on('message', (first: WorkerRequest) => {
+  const batch = [first];
+  for (let next = receiveMessageOnPort(port); next; next = receiveMessageOnPort(port)) batch.push(next.message as WorkerRequest);
+  const last = new Map<number, WorkerRequest>();
+  for (const request of batch) {
+    receive(request);
+    last.set(request.bot, request);
   }
-  port.postMessage(reply, reply.locales.flatMap(([, places, similarities]) => [places.buffer as ArrayBuffer, similarities.buffer as ArrayBuffer]));
-  Atomics.add(answered, 0, 1);
-  Atomics.notify(answered, 0);
+  for (const request of last.values()) {
+    let reply: WorkerReply;
+    try {
+      reply = answer(request);
+    } catch (e) {
+      reply = { id: request.id, error: (e as Error).message, uris: [], locales: [] };
+    }
+    port.postMessage(reply, reply.locales.flatMap(([, places, similarities]) => [places.buffer as ArrayBuffer, similarities.buffer as ArrayBuffer]));
+    Atomics.add(answered, 0, 1);
+    Atomics.notify(answered, 0);
+  }
 });
 
-function answer(request: WorkerRequest): WorkerReply {
+/** Keeps the examples a request brings. */
+function receive(request: WorkerRequest): void {
   let held = bots.get(request.bot);
   if (!held) bots.set(request.bot, (held = { files: new Map() }));
-  const sent = new Map(request.examples);
-  const files = new Map<string, IndexedFile>();
-  for (const [uri, version] of request.files) {
-    const locales = sent.get(uri);
-    if (!locales) {
-      const known = held.files.get(uri);
-      if (!known) throw new Error(`the examples of ${uri} were never sent`);
-      files.set(uri, known);
-      continue;
-    }
+  const versions = new Map(request.files);
+  for (const [uri, locales] of request.examples) {
     const byLocale = new Map<string, ExampleText[]>();
     for (const [locale, intents, normalized] of locales) {
       byLocale.set(locale, normalized.map((words, index) => ({ uri, intent: intents[index], span: { start: index, end: index }, text: '', normalized: words })));
     }
-    files.set(uri, { version, examples: () => byLocale });
+    held.files.set(uri, { version: versions.get(uri), examples: () => byLocale });
+  }
+}
+
+function answer(request: WorkerRequest): WorkerReply {
+  const held = bots.get(request.bot)!;
+  const files = new Map<string, IndexedFile>();
+  for (const [uri, version] of request.files) {
+    const file = held.files.get(uri);
+    if (!file || file.version !== version) throw new Error(`the examples of ${uri} at version ${version} were never sent`);
+    files.set(uri, file);
   }
   held.files = files;
   const steps = syncIndex(held.state, request.threshold, files);

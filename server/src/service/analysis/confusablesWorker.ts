@@ -5,12 +5,11 @@
  * (`prefetchConfusables` starts it as soon as they start), and a big bot's confusable examples no longer take the
  * server's thread for a second or two.
  *
- * The answer is read with `receiveMessageOnPort` and waited for with `Atomics.wait`, so the check stays an ordinary
- * generator: in the server it waits in short sleeps between the slices of the other work, in a plain `analyzeBot` it
- * simply blocks. If the worker cannot start, fails or does not answer, the check runs in this thread as before.
+ * The service starts no thread itself (it is a library): the host gives it a `WorkerChannel`
+ * (host/confusablesWorker.ts). The answer is read without the event loop and waited for in short sleeps, so the check
+ * stays an ordinary generator: in the server it waits between the slices of the other work, in a plain \`analyzeBot\`
+ * it simply blocks. If the worker fails or does not answer, the check runs in this thread as before.
  */
-import { MessageChannel, receiveMessageOnPort, Worker } from 'node:worker_threads';
-import type { MessagePort } from 'node:worker_threads';
 import type { FileModel } from '../types';
 import type { Bot } from '../workspace';
 import type { ExampleText } from './confusables';
@@ -52,9 +51,19 @@ interface Mirror {
 /** Longest wait for an answer before the worker is given up (it builds 200,000 examples in about 2 s). */
 const TIMEOUT_MS = 120_000;
 
-let worker: Worker | undefined;
-let port: MessagePort | undefined;
-let answered: Int32Array | undefined;
+/** How this side talks to the worker thread (the host makes it: host/confusablesWorker.ts). */
+export interface WorkerChannel {
+  post(request: WorkerRequest): void;
+  /** An answer that arrived, without waiting; undefined when none did. */
+  read(): WorkerReply | undefined;
+  /** Sleeps until an answer may have arrived, at most \`ms\`. */
+  wait(ms: number): void;
+  /** Set once the worker failed or stopped, with why. */
+  readonly failure: string | undefined;
+  close(): void;
+}
+
+let channel: WorkerChannel | undefined;
 let failed = false;
 let nextId = 1;
 let nextBot = 1;
@@ -64,10 +73,10 @@ let nextVersion = 1;
 /** Answers read while waiting for another one (another bot's). */
 let early = new Map<number, WorkerReply>();
 
-/** Runs the check in a worker thread from the script at `file` (the bundle of confusablesThread.ts); undefined: stop. */
-export function useConfusablesWorker(file: string | undefined, onError: (message: string) => void = () => {}): void {
-  void worker?.terminate();
-  worker = undefined;
+/** Runs the check in the worker thread behind \`to\` (undefined: in this thread); \`onError\` is told if it fails. */
+export function useConfusablesWorker(to: WorkerChannel | undefined, onError: (message: string) => void = () => {}): void {
+  channel?.close();
+  channel = to;
   failed = false;
   report = onError;
   // A new worker holds nothing yet.
@@ -75,31 +84,12 @@ export function useConfusablesWorker(file: string | undefined, onError: (message
   lastAnswer = new WeakMap();
   waiting = new Set();
   early = new Map();
-  if (!file) return;
-  try {
-    const channel = new MessageChannel();
-    answered = new Int32Array(new SharedArrayBuffer(4));
-    const started = new Worker(file, { workerData: { port: channel.port2, answered }, transferList: [channel.port2] });
-    worker = started;
-    port = channel.port1;
-    started.unref(); // the CLI and tests exit without stopping it
-    started.on('error', (e) => {
-      if (worker === started) fail(`the confusable-examples worker failed: ${e.message}`);
-    });
-    started.on('exit', (code) => {
-      if (worker === started) fail(`the confusable-examples worker stopped (exit code ${code})`);
-    });
-  } catch (e) {
-    fail(`the confusable-examples worker could not start: ${(e as Error).message}`);
-  }
 }
 
 function fail(message: string): void {
   if (failed) return;
   failed = true;
-  const stopped = worker;
-  worker = undefined;
-  void stopped?.terminate();
+  channel?.close();
   report(`${message}; the check runs in the server's thread.`);
 }
 
@@ -108,7 +98,8 @@ let report: (message: string) => void = () => {};
 
 /** Whether the check is to ask the worker. */
 export function workerReady(): boolean {
-  return worker !== undefined && !failed && !paused;
+  if (channel?.failure !== undefined && !failed) fail(channel.failure);
+  return channel !== undefined && !failed && !paused;
 }
 
 let paused = false;
@@ -153,7 +144,7 @@ export function prefetch(bot: Bot, models: FileModel[], threshold: number, examp
   mirror.pending = { id: request.id, sent: current };
   waiting.add(request.id);
   stats.requests++;
-  port!.postMessage(request);
+  channel!.post(request);
 }
 
 /** Requests whose answer is still wanted. */
@@ -188,21 +179,20 @@ export function* matchesFromWorker(bot: Bot, models: FileModel[], threshold: num
       return matches;
     }
     if (reply && waiting.has(reply.id)) early.set(reply.id, reply); // another bot's
-    if (failed || Date.now() > deadline) {
-      if (!failed) fail('the confusable-examples worker did not answer in time');
+    if (!workerReady() || Date.now() > deadline) {
+      if (!failed && !paused) fail('the confusable-examples worker did not answer in time');
       return undefined;
     }
     if (!reply) {
-      // Sleep until the worker says it answered (at most 2 ms), then let the server do other work.
-      Atomics.wait(answered!, 0, Atomics.load(answered!, 0), 2);
+      // Sleep until the worker may have answered (at most 2 ms), then let the server do other work.
+      channel!.wait(2);
       yield;
     }
   }
 }
 
 function read(): WorkerReply | undefined {
-  const message = port && receiveMessageOnPort(port);
-  return message ? (message.message as WorkerReply) : undefined;
+  return channel?.read();
 }
 
 function decode(reply: WorkerReply, sent: Map<string, FileModel>, examplesOf: ExamplesOf): ConfusableMatch[] {
