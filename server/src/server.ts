@@ -161,18 +161,11 @@ async function indexWorkspace(): Promise<void> {
   indexing = true;
   const files = roots.flatMap((root) => findDialogFiles(root));
   let sliceStart = Date.now();
-  let handedOver = Date.now();
   for (const file of files) {
     loadFromDisk(fileUri(file));
     if (Date.now() - sliceStart > 20) {
       await new Promise((resolve) => setImmediate(resolve));
       sliceStart = Date.now();
-    }
-    // The confusable examples' worker thread builds its index while the other files are read (every half second it
-    // gets the files read meanwhile, and takes those that queued up together).
-    if (Date.now() - handedOver > 500) {
-      safely(() => service.startHeavyChecks(), undefined);
-      handedOver = Date.now();
     }
   }
   indexing = false;

@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { startConfusablesWorker } from '../../server/src/host/confusablesWorker';
+import { prefetchConfusables } from '../../server/src/service/analysis/confusables';
 import { pauseConfusablesWorker, useConfusablesWorker } from '../../server/src/service/analysis/confusablesWorker';
 import { createLanguageService } from '../../server/src/service';
 import type { LanguageService } from '../../server/src/service';
@@ -73,13 +74,14 @@ describe('confusable examples in a worker thread', () => {
     compare('after the threshold changed');
   });
 
-  it('takes the files as they are indexed, several requests at once, and answers the last', () => {
+  it('takes several requests at once, and answers the last', () => {
     useConfusablesWorker(startConfusablesWorker(WORKER), (message) => assert.fail(message));
     const inWorker = createLanguageService();
     const before = pauseConfusablesWorker(false);
     for (const [p, text] of Object.entries(FILES)) {
       inWorker.setFile(uriOf(p), text, 1);
-      inWorker.startHeavyChecks(); // a request per file: they queue up while the worker works
+      // What the server does when the cheap checks start: a request per file here, queued while the worker works.
+      prefetchConfusables(inWorker.workspace, inWorker.workspace.botOf(uriOf(p)));
     }
     const fromWorker = confusables(inWorker);
     const after = pauseConfusablesWorker(true);

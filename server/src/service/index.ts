@@ -11,7 +11,6 @@ import { getCompletions, resolveCompletion } from './completion';
 import { Diagnostician } from './diagnostics';
 import type { DiagnosticSettings, Tier } from './diagnostics';
 import { getHover } from './hover';
-import { prefetchConfusables } from './analysis/confusables';
 import { useConfusablesWorker } from './analysis/confusablesWorker';
 import type { WorkerChannel } from './analysis/confusablesWorker';
 import { setSpellers } from './analysis/spelling';
@@ -35,10 +34,6 @@ export function createLanguageService() {
      * the cheap checks (the server does this); undefined: in this thread.
      */
     useConfusablesWorker: (channel: WorkerChannel | undefined, onError?: (message: string) => void) => useConfusablesWorker(channel, onError),
-    /** Has the worker thread (if any) start on the heavy checks of every bot now, with the files it has so far. */
-    startHeavyChecks: () => {
-      for (const bot of workspace.allBots()) if (bot.files.size > 0) prefetchConfusables(workspace, bot);
-    },
     /** Keep parsed documents only for open files: a quarter of the heap on a big bot (the server does this). */
     keepDocumentsOfOpenFilesOnly: () => workspace.keepDocumentsOfOpenFilesOnly(),
     hasFile: (uri: string) => workspace.get(uri) !== undefined,
