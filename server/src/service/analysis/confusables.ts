@@ -754,7 +754,7 @@ function* localMatches(context: BotContext, threshold: number): Generator<void, 
   const matches: ConfusableMatch[] = [];
   for (const [locale, index] of state.locales) {
     yield;
-    for (const match of index.matches()) matches.push({ ...match, locale });
+    for (const { example, other, similarity } of index.matches()) matches.push({ example, other, similarity, locale });
   }
   return matches;
 }
