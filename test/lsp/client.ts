@@ -33,7 +33,9 @@ export class TestClient {
   }
 
   static async start(folder: string): Promise<TestClient> {
-    const child = spawn(process.execPath, [SERVER, '--stdio'], { stdio: 'pipe' });
+    // The confusable examples' worker thread, which the server starts by itself from three cores on.
+    const env = { ...process.env, BOTMASTER_CONFUSABLES_WORKER: process.env.BOTMASTER_CONFUSABLES_WORKER ?? '1' };
+    const child = spawn(process.execPath, [SERVER, '--stdio'], { stdio: 'pipe', env });
     const client = new TestClient(child);
     await client.connection.sendRequest(InitializeRequest.type, {
       processId: process.pid,

@@ -202,8 +202,8 @@ export class Diagnostician {
       if (!this.running) {
         const bot = this.staleBots(tier)[0];
         if (!bot) return { done: true, files: [] };
-        // The confusable examples start in their worker thread (if any) while the cheap checks run here.
-        if (tier === 'checks') prefetchConfusables(this.workspace, bot);
+        // At the cold start, the confusable examples start in their worker thread (if any) while the cheap checks run.
+        if (tier === 'checks') prefetchConfusables(this.workspace, bot, true);
         this.running = { tier, bot, steps: analyzeBotInSteps(this.workspace, bot, TIERS[tier]) };
         this.runningVersion = bot.version;
       }

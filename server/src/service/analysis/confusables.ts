@@ -761,10 +761,12 @@ function* localMatches(context: BotContext, threshold: number): Generator<void, 
 
 /**
  * Starts the confusable-example check of a bot in the worker thread, if there is one, so that it runs while the
- * server does the cheap checks (its result is read by the heavy checks' run).
+ * server does the cheap checks (its result is read by the heavy checks' run). \`onlyFirst\`: only when the worker has
+ * not had this bot yet (the cold start; while the user types, the heavy checks wait for a longer pause, so that the
+ * worker does not take the second core from the server's thread).
  */
-export function prefetchConfusables(workspace: Workspace, bot: Bot): void {
+export function prefetchConfusables(workspace: Workspace, bot: Bot, onlyFirst = false): void {
   if (!workerReady()) return;
   const context = new BotContext(workspace, bot);
-  prefetch(bot, context.models, context.manifest?.confusableSimilarity ?? DEFAULT_SIMILARITY, examplesOf);
+  prefetch(bot, context.models, context.manifest?.confusableSimilarity ?? DEFAULT_SIMILARITY, examplesOf, onlyFirst);
 }

@@ -121,8 +121,8 @@ function versionOf(model: FileModel): number {
  * Sends the worker what changed in a bot since it was last sent (nothing when nothing did), so that it works on it
  * while this thread does something else.
  */
-export function prefetch(bot: Bot, models: FileModel[], threshold: number, examplesOf: ExamplesOf): void {
-  if (!workerReady()) return;
+export function prefetch(bot: Bot, models: FileModel[], threshold: number, examplesOf: ExamplesOf, onlyFirst = false): void {
+  if (!workerReady() || (onlyFirst && mirrors.has(bot))) return;
   let mirror = mirrors.get(bot);
   if (!mirror) mirrors.set(bot, (mirror = { key: nextBot++, threshold: Number.NaN, sent: new Map() }));
   const current = new Map(models.map((m) => [m.uri, m]));
@@ -174,7 +174,7 @@ export function* matchesFromWorker(bot: Bot, models: FileModel[], threshold: num
       mirror.pending = undefined;
       if (reply.error !== undefined) throw new Error(reply.error);
       stats.answers++;
-      const matches = decode(reply, sent, examplesOf);
+      const matches = yield* decode(reply, sent, examplesOf);
       lastAnswer.set(bot, { sent, matches });
       return matches;
     }
@@ -195,7 +195,8 @@ function read(): WorkerReply | undefined {
   return channel?.read();
 }
 
-function decode(reply: WorkerReply, sent: Map<string, FileModel>, examplesOf: ExamplesOf): ConfusableMatch[] {
+/** The matches of an answer as the examples of this side (tens of thousands on a big bot: in slices). */
+function* decode(reply: WorkerReply, sent: Map<string, FileModel>, examplesOf: ExamplesOf): Generator<void, ConfusableMatch[], void> {
   const matches: ConfusableMatch[] = [];
   const lists = reply.uris.map((uri) => {
     const model = sent.get(uri);
@@ -203,6 +204,7 @@ function decode(reply: WorkerReply, sent: Map<string, FileModel>, examplesOf: Ex
   });
   for (const [locale, places, similarities] of reply.locales) {
     for (let i = 0; i < similarities.length; i++) {
+      if (i % 10_000 === 9_999) yield;
       const example = lists[places[4 * i]]?.get(locale)?.[places[4 * i + 1]];
       const other = lists[places[4 * i + 2]]?.get(locale)?.[places[4 * i + 3]];
       if (example && other) matches.push({ example, other, similarity: similarities[i], locale });
