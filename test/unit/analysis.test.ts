@@ -514,6 +514,33 @@ intents:
     assert.ok(steps > 2, `ran in several steps (${steps})`);
     assert.deepEqual(sliced.service.getDiagnostics(sliced.uris['/bot/a.bot.yaml']).map((d) => `${d.code}@${d.range.start.line}`), expected);
   });
+
+  it('finish when the two tiers are stepped in turns, as the server does on a big bot', () => {
+    const file = `
+//- /bot/a.bot.yaml
+intents:
+  one: { examples: { en: [I want to cancel my order, b1, c1, d1, e1], fr: [a, b, c, d, e] } }
+  two: { examples: { en: [I want to cancel my orders, b2, c2, d2, e2], fr: [f, g, h, i, j] } }
+`;
+    const once = fixture(MANIFEST + file);
+    const expected = once.service.getDiagnostics(once.uris['/bot/a.bot.yaml']).map((d) => `${d.code}@${d.range.start.line}`);
+    const turns = fixture(MANIFEST + file);
+    turns.service.deferChecks();
+    const done = { checks: false, heavy: false };
+    const published = new Set<string>();
+    for (let step = 0; step < 10_000 && !(done.checks && done.heavy); step++) {
+      // One slice of each in turn (no tier finishes within one slice: each runs several checks or several steps).
+      for (const tier of ['checks', 'heavy'] as const) {
+        if (done[tier]) continue;
+        const result = turns.service.stepChecks(tier, 0);
+        result.files.forEach((f) => published.add(f));
+        done[tier] = result.done;
+      }
+    }
+    assert.deepEqual(done, { checks: true, heavy: true }, 'both tiers finished');
+    assert.ok(published.has(turns.uris['/bot/a.bot.yaml']));
+    assert.deepEqual(turns.service.getDiagnostics(turns.uris['/bot/a.bot.yaml']).map((d) => `${d.code}@${d.range.start.line}`), expected);
+  });
 });
 
 describe('checks on half-typed files', () => {

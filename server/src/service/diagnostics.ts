@@ -188,30 +188,35 @@ export class Diagnostician {
     return files;
   }
 
-  private running?: { tier: Tier; bot: Bot; steps: Generator<void, BotAnalysis, void> };
+  /**
+   * The analysis under way in each tier, with the bot version it started from. One per tier: the two tiers are stepped
+   * in turns by the server, and sharing one slot made each drop the other's work, so on a big bot (where each takes
+   * longer than the 600 ms between their starts) neither ever finished.
+   */
+  private readonly running: Partial<Record<Tier, { bot: Bot; version: number; steps: Generator<void, BotAnalysis, void> }>> = {};
 
   /**
-   * Advances a tier's checks for about `budgetMs`, so that the server stays responsive while heavy checks run on a big
-   * bot. Returns the files to republish once a bot is done, `undefined` while work remains; an analysis whose bot
+   * Advances a tier's checks for about \`budgetMs\`, so that the server stays responsive while heavy checks run on a big
+   * bot. Returns the files to republish once a bot is done, \`undefined\` while work remains; an analysis whose bot
    * changed meanwhile is dropped (the next pause starts it again).
    */
   stepChecks(tier: Tier, budgetMs: number): { done: boolean; files: string[] } {
     const deadline = Date.now() + budgetMs;
     for (;;) {
-      if (this.running && (this.running.tier !== tier || this.running.bot.version !== this.runningVersion)) this.running = undefined;
-      if (!this.running) {
+      let running = this.running[tier];
+      if (running && running.bot.version !== running.version) running = this.running[tier] = undefined;
+      if (!running) {
         const bot = this.staleBots(tier)[0];
         if (!bot) return { done: true, files: [] };
         // At the cold start, the confusable examples start in their worker thread (if any) while the cheap checks run.
         if (tier === 'checks') prefetchConfusables(this.workspace, bot, true);
-        this.running = { tier, bot, steps: analyzeBotInSteps(this.workspace, bot, TIERS[tier]) };
-        this.runningVersion = bot.version;
+        running = this.running[tier] = { bot, version: bot.version, steps: analyzeBotInSteps(this.workspace, bot, TIERS[tier]) };
       }
       do {
-        const step = this.running.steps.next();
+        const step = running.steps.next();
         if (!step.done) continue;
-        const { bot } = this.running;
-        this.running = undefined;
+        const { bot } = running;
+        this.running[tier] = undefined;
         const before = this.analyses[tier].get(bot);
         this.analyses[tier].set(bot, step.value);
         this.recordFailures(step.value);
@@ -221,7 +226,6 @@ export class Diagnostician {
     }
   }
 
-  private runningVersion = -1;
 
   private recordFailures(analysis: BotAnalysis): void {
     for (const failure of analysis.failures) {
@@ -332,7 +336,7 @@ export class Diagnostician {
   /** Forget the analyses of a tier, so that its checks run again (after a change of dictionaries). */
   forgetAnalyses(tier: Tier): void {
     this.analyses[tier] = new WeakMap();
-    if (this.running?.tier === tier) this.running = undefined;
+    this.running[tier] = undefined;
   }
 
   /** Forget what was given, so that the next `changedFiles` returns every file (after a change of settings). */
