@@ -480,15 +480,20 @@ slots: { s: { type: text } }
 });
 
 describe('checks run in slices by the language server', () => {
-  it('give the same problems as running them at once, and restart when the bot changes meanwhile', () => {
-    const file = `
+  const file = `
 //- /bot/a.bot.yaml
 intents:
   one: { examples: { en: [I want to cancel my order, b1, c1, d1, e1], fr: [a, b, c, d, e] } }
   two: { examples: { en: [I want to cancel my orders, b2, c2, d2, e2], fr: [f, g, h, i, j] } }
 `;
+  /** The file's problems when every check runs at once. */
+  const allAtOnce = () => {
     const once = fixture(MANIFEST + file);
-    const expected = once.service.getDiagnostics(once.uris['/bot/a.bot.yaml']).map((d) => `${d.code}@${d.range.start.line}`);
+    return once.service.getDiagnostics(once.uris['/bot/a.bot.yaml']).map((d) => `${d.code}@${d.range.start.line}`);
+  };
+
+  it('give the same problems as running them at once, and restart when the bot changes meanwhile', () => {
+    const expected = allAtOnce();
     assert.ok(expected.includes('confusable-examples@1') && expected.includes('confusable-examples@2'));
 
     const sliced = fixture(MANIFEST + file);
@@ -516,14 +521,7 @@ intents:
   });
 
   it('finish when the two tiers are stepped in turns, as the server does on a big bot', () => {
-    const file = `
-//- /bot/a.bot.yaml
-intents:
-  one: { examples: { en: [I want to cancel my order, b1, c1, d1, e1], fr: [a, b, c, d, e] } }
-  two: { examples: { en: [I want to cancel my orders, b2, c2, d2, e2], fr: [f, g, h, i, j] } }
-`;
-    const once = fixture(MANIFEST + file);
-    const expected = once.service.getDiagnostics(once.uris['/bot/a.bot.yaml']).map((d) => `${d.code}@${d.range.start.line}`);
+    const expected = allAtOnce();
     const turns = fixture(MANIFEST + file);
     turns.service.deferChecks();
     const done = { checks: false, heavy: false };
