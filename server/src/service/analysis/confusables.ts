@@ -98,6 +98,11 @@ const KEYS = 4;
 const RECORD = 16;
 /** A bin no trigram has thrown into yet (above every packed value). */
 const EMPTY = 0x7fffffff;
+/** Character code (below 128) → its 6-bit number in the small alphabet (space, a-z, 0-9), 0: not in it. */
+const SMALL = new Uint8Array(128);
+SMALL[32] = 1;
+for (let c = 97; c <= 122; c++) SMALL[c] = c - 95;
+for (let c = 48; c <= 57; c++) SMALL[c] = c - 20;
 /**
  * The confusable examples of one language of a bot: the examples, their trigrams, the LSH buckets, and each example's
  * best match. Updated in place after edits.
@@ -137,7 +142,9 @@ export class ConfusableIndex {
   private readonly byFile = new Map<string, number[]>();
   private stamp = 0;
   private readonly minima = new Int32Array(BINS);
-  /** Trigram (24-bit Latin-1 code or hash, never 0) → its number (\`trigramOf\`): open addressing, 0 is empty. */
+  /** Trigram of three small-alphabet characters (6 bits each, see \`SMALL\`) → its number + 1; 0: not seen yet. */
+  private readonly direct = new Int32Array(1 << 18);
+  /** Other trigrams (24-bit Latin-1 code or hash, never 0) → their number (\`trigramOf\`): open addressing, 0 is empty. */
   private table = new Int32Array(1 << 14);
   private numbers = new Int32Array(1 << 14);
   private trigrams = 0;
@@ -174,7 +181,12 @@ export class ConfusableIndex {
     }
     this.pool = this.pool.slice(0, this.poolEnd); // no room left over from doubling: edits add little
     const bySize = this.bySize();
-    const scratch = { keys: new Int32Array(this.examples.length), byLow: new Int32Array(this.examples.length), low: new Int32Array(65537), high: new Int32Array(65537) };
+    // Every band's keys, read out of the records in one pass (band-major): one pass over the records, not ten.
+    const allKeys = new Int32Array(BANDS * this.examples.length);
+    for (let id = 0, at = KEYS, to = 0; id < this.examples.length; id++, at += RECORD, to++) {
+      for (let band = 0, k = to; band < BANDS; band++, k += this.examples.length) allKeys[k] = this.info[at + band];
+    }
+    const scratch = { keys: allKeys, byLow: new Int32Array(this.examples.length), low: new Int32Array(65537), high: new Int32Array(65537) };
     for (let band = 0; band < BANDS; band++) {
       yield;
       this.bands.push(this.sortBand(band, bySize, scratch));
@@ -259,9 +271,7 @@ export class ConfusableIndex {
     const count = this.examples.length;
     const order = new Int32Array(count);
     const keys = new Int32Array(count);
-    // The band's keys, read once out of the records.
-    const bandKeys = scratch.keys;
-    for (let id = 0, at = KEYS + band; id < count; id++, at += RECORD) bandKeys[id] = this.info[at];
+    const bandKeys = scratch.keys.subarray(band * count, (band + 1) * count);
     // A radix sort on the unsigned key, 16 bits at a time, of the entries by size: stable, so each run goes by size.
     const lowCounts = scratch.low.fill(0);
     const highCounts = scratch.high.fill(0);
@@ -369,15 +379,41 @@ export class ConfusableIndex {
     const start = this.poolEnd;
     let end = start;
     const stamp = ++this.stamp;
-    for (let i = 0; i < count; i++) {
-      const a = i === 0 ? 32 : text.charCodeAt(i - 1);
-      const b = text.charCodeAt(i);
-      const c = i + 1 < text.length ? text.charCodeAt(i + 1) : 32;
-      const token = (a | b | c) < 256 ? (a << 16) | (b << 8) | c : mix(a + Math.imul(b, 0x9e3779b1) + Math.imul(c, 0x85ebca77)) | 0x80000000;
-      const trigram = this.trigramOf(token);
-      if (this.marks[trigram] === stamp) continue;
-      this.marks[trigram] = stamp;
-      this.pool[end++] = trigram;
+    // A trigram of small-alphabet characters (space, a-z, 0-9: most of the text) is found in \`direct\` at its 18-bit code;
+    // others in the hash table.
+    const direct = this.direct;
+    let marks = this.marks;
+    let pool = this.pool;
+    let code = SMALL[32];
+    let run = 1; // small-alphabet characters in a row, ending at the current one
+    let a = 32;
+    let b = 32;
+    for (let j = 0; j < count + 1; j++) {
+      const c = j < count ? text.charCodeAt(j) : 32;
+      const small = c < 128 ? SMALL[c] : 0;
+      code = ((code << 6) | small) & 0x3ffff;
+      run = small === 0 ? 0 : run + 1;
+      if (j > 0) {
+        let trigram: number;
+        if (run >= 3) {
+          trigram = direct[code] - 1;
+          if (trigram < 0) {
+            direct[code] = (trigram = this.trigramOf((a << 16) | (b << 8) | c)) + 1;
+            marks = this.marks;
+            pool = this.pool;
+          }
+        } else {
+          trigram = this.trigramOf((a | b | c) < 256 ? (a << 16) | (b << 8) | c : mix(a + Math.imul(b, 0x9e3779b1) + Math.imul(c, 0x85ebca77)) | 0x80000000);
+          marks = this.marks;
+          pool = this.pool;
+        }
+        if (marks[trigram] !== stamp) {
+          marks[trigram] = stamp;
+          pool[end++] = trigram;
+        }
+      }
+      a = b;
+      b = c;
     }
     this.poolEnd = end;
     const size = end - start;
@@ -385,19 +421,19 @@ export class ConfusableIndex {
     // bin; a round's values are all above the previous round's, so once every bin holds a value no later round can
     // lower one. About BINS·ln(BINS) throws in all instead of BINS per trigram.
     const minima = this.minima.fill(EMPTY);
-    const pool = this.pool;
     const throws = this.throws;
     let filled = 0;
     for (let round = 0; round < BINS && filled < BINS; round++) {
-      for (let i = 0; i < size; i++) {
-        const thrown = throws[pool[start + i] * BINS + round];
+      for (let i = start; i < end; i++) {
+        const thrown = throws[pool[i] * BINS + round];
         const bin = thrown >>> 22;
         const value = thrown & 0x3fffff;
         const held = minima[bin];
-        if (held === EMPTY) {
-          minima[bin] = value;
-          filled++;
-        } else if (value < held) minima[bin] = value;
+        // Without branches (which values win is random): 1 the first time a bin is thrown into (EMPTY is 0x7fffffff,
+        // values are below 2^22), and the smaller of the two.
+        filled += held >> 30;
+        const less = value - held;
+        minima[bin] = held + (less & (less >> 31));
       }
     }
     this.examples.push(example);
