@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { analyzeBot } from '../../server/src/service/analysis';
-import { ConfusableIndex, findConfusables, jaccard, trigramTokens } from '../../server/src/service/analysis/confusables';
+import { ConfusableIndex, filterNeeds, findConfusables, jaccard, trigramTokens } from '../../server/src/service/analysis/confusables';
 import type { ExampleText } from '../../server/src/service/analysis/confusables';
 import { luhn, validIban, findPersonalData } from '../../server/src/service/analysis/privacy';
 import { normalizeExample } from '../../server/src/service/analysis/intents';
@@ -355,6 +355,29 @@ flows:
       // A pair at the threshold is a candidate with probability 0.84 (0.7) or 0.997 (0.85); an example usually has several.
       assert.ok(fast.size / brute >= (threshold < 0.8 ? 0.85 : 0.97), `recall ${fast.size}/${brute} at ${threshold}`);
     }
+  });
+
+  it('drops a candidate pair unverified only when too few sketch values agree for the threshold', () => {
+    // P(X < k) for X ~ Binomial(n, p), summed term by term.
+    const below = (n: number, p: number, k: number) => {
+      let sum = 0;
+      for (let i = 0; i < k; i++) {
+        let choose = 1;
+        for (let j = 0; j < i; j++) choose = (choose * (n - j)) / (j + 1);
+        sum += choose * p ** i * (1 - p) ** (n - i);
+      }
+      return sum;
+    };
+    for (const t of [0.5, 0.7, 0.85, 0.95]) {
+      for (const free of [14, 15]) {
+        const needed = filterNeeds(free, t);
+        const p = t + (1 - t) / 16;
+        assert.ok(below(free, p, needed) <= 1e-3, `at most 1 in 1,000 pairs at ${t} dropped (${free} values, ${needed} needed)`);
+        assert.ok(below(free, p, needed + 1) > 1e-3, `the strictest such count (${t}, ${free})`);
+      }
+    }
+    assert.equal(filterNeeds(14, 0.85), 7);
+    assert.equal(filterNeeds(15, 1), 15);
   });
 
   it('finds confusable pairs among examples with more than 65,536 different trigrams', () => {

@@ -84,7 +84,7 @@ const MIN_TRIGRAMS = 3;
 const WORK_PER_STEP = 30_000;
 /** Floating-point slack for `t·n` when t is a decimal like 0.85. */
 const EPS = 1e-9;
-const BANDS = 10; // at most 12: the band keys live in a 16-number record
+const BANDS = 10; // at most 10: the band keys and the filter live in a 16-number record
 const ROWS = 5;
 /** The number of sketch values (bins): BANDS·ROWS. */
 const BINS = BANDS * ROWS;
@@ -93,9 +93,24 @@ const START = 0;
 const SIZE = 1;
 const INTENT = 2;
 const SEEN = 3;
-/** Then the entry's BANDS band keys; a record is 16 numbers, 64 bytes: one cache line. */
+/** Then the entry's BANDS band keys; */
 const KEYS = 4;
+/** then its filter: 16 sketch values of 4 bits in two numbers (see \`FILTER_BINS\`). A record is 16 numbers, 64 bytes: one cache line. */
+const FILTER = KEYS + BANDS;
 const RECORD = 16;
+/**
+ * The bins whose values make an entry's filter: the first row of every band, then the second row of the first six.
+ * A candidate pair's filters are compared before its trigrams: the pair shares one band (1 or 2 of these bins, whose
+ * values are then equal), and each other value is equal with probability J + (1 - J)/16. Too few equal values for
+ * the threshold and the pair is dropped unverified. Most candidates are far below the threshold (the issue-3 bot:
+ * 1.1 million of its 1.8 million candidate pairs are under 50 % similar), and a filter costs one number comparison
+ * per 8 values where a verification marks and reads some 50 trigrams.
+ */
+const FILTER_BINS = [0, 5, 10, 15, 20, 25, 30, 35, 40, 45, 1, 6, 11, 16, 21, 26];
+/** The filter values in the bins of a band: those equal in every pair the band made a candidate. */
+const FORCED = Array.from({ length: BANDS }, (_, band) => FILTER_BINS.filter((bin) => Math.floor(bin / ROWS) === band).length);
+/** The share of pairs at the threshold that the filter may drop: it drops each with probability at most 1 in 1,000. */
+const FILTER_MISS = 1e-3;
 /** A bin no trigram has thrown into yet (above every packed value). */
 const EMPTY = 0x7fffffff;
 /** Character code (below 128) → its 6-bit number in the small alphabet (space, a-z, 0-9), 0: not in it. */
@@ -107,10 +122,10 @@ for (let c = 48; c <= 57; c++) SMALL[c] = c - 20;
  * The confusable examples of one language of a bot: the examples, their trigrams, the LSH buckets, and each example's
  * best match. Updated in place after edits.
  *
- * The buckets are kept as each band's entries sorted by (band key, trigram count, entry): a bucket is a run of that
- * order, found by binary search for a key. Sorting 200,000 keys per band (a radix sort)
- * costs much less than filling a \`Map\` with 2 million one-entry lists. The build then compares the pairs of each
- * bucket, band after band; entries added by edits go into a small \`Map\` until the next build.
+ * The buckets are kept as each band's entries sorted by (the low 16 bits of the band key, trigram count, entry): a
+ * bucket is the entries with its key in a run of that order, found by binary search. Sorting 200,000 keys per band (a
+ * counting sort) costs much less than filling a \`Map\` with 2 million one-entry lists. The build then compares the
+ * pairs of each bucket, band after band; entries added by edits go into a small \`Map\` until the next build.
  */
 export class ConfusableIndex {
   /** The examples, by entry number (an entry keeps its number while the example stays the same). */
@@ -118,7 +133,7 @@ export class ConfusableIndex {
   /**
    * Per entry, what the inner loop reads, side by side in one record (one cache line, not six): where its trigrams
    * are in the pool, how many, its intent (a number; -1 once the entry left the bot), the stamp of the last lookup
-   * that saw it, and its band keys. Then, apart: its most similar example in another intent (an entry number, -1: none
+   * that saw it, its band keys and its filter. Then, apart: its most similar example in another intent (an entry number, -1: none
    * at or above the threshold) and that similarity.
    */
   private info = new Int32Array(RECORD * 1024);
@@ -131,8 +146,8 @@ export class ConfusableIndex {
   private pool: Uint16Array | Int32Array = new Uint16Array(1 << 16);
   private poolEnd = 0;
   /**
-   * Per band, when built: the entries sorted by (key, trigram count, entry) and their keys in that order. Within a
-   * bucket the entries go by size, so a lookup stops where sizes can no longer match.
+   * Per band, when built: the entries sorted by (low 16 bits of the key, trigram count, entry) and their keys in that
+   * order. Within a bucket the entries go by size, so a lookup stops where sizes can no longer match.
    */
   private bands: { order: Int32Array; keys: Int32Array }[] = [];
   /** Entries added after the build: band key (band mixed in) → entries. */
@@ -157,7 +172,12 @@ export class ConfusableIndex {
   /** Entries added since the build (in `recent`). */
   added = 0;
 
-  constructor(readonly threshold: number) {}
+  /** Per band: how many of two filters' 16 values must be equal for a candidate pair of that band (\`FILTER_BINS\`). */
+  private readonly needed: Int32Array;
+
+  constructor(readonly threshold: number) {
+    this.needed = Int32Array.from(FORCED, (forced) => forced + filterNeeds(16 - forced, threshold));
+  }
 
   /** Indexes every example, then finds every example's best match. */
   *build(files: Map<string, ExampleText[]>): Generator<void, void, void> {
@@ -186,7 +206,7 @@ export class ConfusableIndex {
     for (let id = 0, at = KEYS, to = 0; id < this.examples.length; id++, at += RECORD, to++) {
       for (let band = 0, k = to; band < BANDS; band++, k += this.examples.length) allKeys[k] = this.info[at + band];
     }
-    const scratch = { keys: allKeys, byLow: new Int32Array(this.examples.length), low: new Int32Array(65537), high: new Int32Array(65537) };
+    const scratch = { keys: allKeys, counts: new Int32Array(65537) };
     for (let band = 0; band < BANDS; band++) {
       yield;
       this.bands.push(this.sortBand(band, bySize, scratch));
@@ -198,8 +218,9 @@ export class ConfusableIndex {
       const { order, keys } = this.bands[band];
       for (let from = 0; from < keys.length; ) {
         let to = from + 1;
-        while (to < keys.length && keys[to] === keys[from]) to++;
-        if (to - from > 1) work += this.compareBucket(order, from, to, band);
+        const group = keys[from] & 0xffff;
+        while (to < keys.length && (keys[to] & 0xffff) === group) to++;
+        if (to - from > 1) work += this.compareBucket(order, keys, from, to, band);
         from = to;
         if (work > WORK_PER_STEP) {
           work = 0;
@@ -210,12 +231,14 @@ export class ConfusableIndex {
   }
 
   /**
-   * Compares the pairs of one bucket of a band (entries \`order[from..to)\`, by size) whose sizes can reach the
-   * threshold, except those already in one bucket of an earlier band. Returns the work done.
+   * Compares the pairs of each bucket in one group of a band (entries \`order[from..to)\`, by size) whose sizes can
+   * reach the threshold and whose filters agree enough, except those already in one bucket of an earlier band.
+   * Returns the work done.
    */
-  private compareBucket(order: Int32Array, from: number, to: number, band: number): number {
+  private compareBucket(order: Int32Array, keys: Int32Array, from: number, to: number, band: number): number {
     const info = this.info;
     const t = this.threshold;
+    const needed = this.needed[band];
     let work = 1;
     for (let a = from; a < to - 1; a++) {
       const x = order[a];
@@ -224,7 +247,9 @@ export class ConfusableIndex {
       if (xSize < MIN_TRIGRAMS) continue;
       const largest = xSize / t + EPS;
       let stamp = 0;
+      const key = keys[a];
       for (let b = a + 1; b < to; b++) {
+        if (keys[b] !== key) continue; // another bucket of the group
         const y = order[b];
         const yRecord = y * RECORD;
         const ySize = info[yRecord + SIZE];
@@ -238,7 +263,7 @@ export class ConfusableIndex {
             break;
           }
         }
-        if (earlier) continue;
+        if (earlier || equalNibbles(info, xRecord, yRecord) < needed) continue;
         if (stamp === 0) {
           stamp = ++this.stamp;
           for (let i = info[xRecord + START], end = i + xSize; i < end; i++) this.marks[this.pool[i]] = stamp;
@@ -263,36 +288,23 @@ export class ConfusableIndex {
     return order;
   }
 
-  private sortBand(
-    band: number,
-    bySize: Int32Array,
-    scratch: { keys: Int32Array; byLow: Int32Array; low: Int32Array; high: Int32Array },
-  ): { order: Int32Array; keys: Int32Array } {
+  /**
+   * A band's entries grouped by the low 16 bits of their key (a counting sort of the entries by size, so each group
+   * goes by size), and their keys in that order. A bucket is the entries of a group with the same key: a group holds
+   * about three entries of different keys, told apart by comparing keys (one pass over the entries, not two).
+   */
+  private sortBand(band: number, bySize: Int32Array, scratch: { keys: Int32Array; counts: Int32Array }): { order: Int32Array; keys: Int32Array } {
     const count = this.examples.length;
     const order = new Int32Array(count);
     const keys = new Int32Array(count);
     const bandKeys = scratch.keys.subarray(band * count, (band + 1) * count);
-    // A radix sort on the unsigned key, 16 bits at a time, of the entries by size: stable, so each run goes by size.
-    const lowCounts = scratch.low.fill(0);
-    const highCounts = scratch.high.fill(0);
-    for (let id = 0; id < count; id++) {
-      const key = bandKeys[id];
-      lowCounts[(key & 0xffff) + 1]++;
-      highCounts[(key >>> 16) + 1]++;
-    }
-    for (let i = 1; i <= 65536; i++) {
-      lowCounts[i] += lowCounts[i - 1];
-      highCounts[i] += highCounts[i - 1];
-    }
-    const byLow = scratch.byLow;
+    const counts = scratch.counts.fill(0);
+    for (let id = 0; id < count; id++) counts[(bandKeys[id] & 0xffff) + 1]++;
+    for (let i = 1; i <= 65536; i++) counts[i] += counts[i - 1];
     for (let i = 0; i < count; i++) {
       const id = bySize[i];
-      byLow[lowCounts[bandKeys[id] & 0xffff]++] = id;
-    }
-    for (let i = 0; i < count; i++) {
-      const id = byLow[i];
       const key = bandKeys[id];
-      const to = highCounts[key >>> 16]++;
+      const to = counts[key & 0xffff]++;
       order[to] = id;
       keys[to] = key;
     }
@@ -450,6 +462,14 @@ export class ConfusableIndex {
       if (size >= MIN_TRIGRAMS) for (let r = 0; r < ROWS; r++) key = mix(key ^ minima[band * ROWS + r]);
       this.info[record + KEYS + band] = key;
     }
+    let low = 0;
+    let high = 0;
+    for (let i = 0; i < 8; i++) {
+      low |= (minima[FILTER_BINS[i]] & 0xf) << (4 * i);
+      high |= (minima[FILTER_BINS[8 + i]] & 0xf) << (4 * i);
+    }
+    this.info[record + FILTER] = low;
+    this.info[record + FILTER + 1] = high;
     return id;
   }
 
@@ -533,28 +553,30 @@ export class ConfusableIndex {
     for (let band = 0; band < BANDS; band++) {
       const key = info[x * RECORD + KEYS + band];
       if (band < this.bands.length) {
-        // The bucket, by binary search (x itself, when it was there at the build, is skipped as seen).
+        // The group, by binary search (x itself, when it was there at the build, is skipped as seen).
         const { order, keys } = this.bands[band];
+        const group = key & 0xffff;
         let low = 0;
         let high = keys.length;
         while (low < high) {
           const middle = (low + high) >>> 1;
-          if (keys[middle] >>> 0 < key >>> 0) low = middle + 1;
+          if ((keys[middle] & 0xffff) < group) low = middle + 1;
           else high = middle;
         }
-        for (let i = low; i < keys.length && keys[i] === key; i++) {
+        for (let i = low; i < keys.length && (keys[i] & 0xffff) === group; i++) {
+          if (keys[i] !== key) continue;
           const y = order[i];
           const size = info[y * RECORD + SIZE];
           if (size > largest) break;
-          if (size >= smallest) this.compare(x, y, stamp);
+          if (size >= smallest) this.compare(x, y, stamp, band);
         }
       }
-      for (const y of this.recent.get(mix(key ^ band)) ?? []) this.compare(x, y, stamp);
+      for (const y of this.recent.get(mix(key ^ band)) ?? []) this.compare(x, y, stamp, band);
     }
   }
 
   /** Filters one candidate pair of a lookup (x's trigrams are marked with \`stamp\`), then verifies it. */
-  private compare(x: number, y: number, stamp: number): void {
+  private compare(x: number, y: number, stamp: number, band: number): void {
     const info = this.info;
     const record = y * RECORD;
     if (info[record + SEEN] === stamp) return;
@@ -564,6 +586,8 @@ export class ConfusableIndex {
     const xSize = info[x * RECORD + SIZE];
     const t = this.threshold;
     if (intent === -1 || intent === info[x * RECORD + INTENT] || ySize < MIN_TRIGRAMS || ySize < t * xSize - EPS || xSize < t * ySize - EPS) return;
+    // The first band they share (the bands are looked up in order, and y is then marked seen), as in the build.
+    if (equalNibbles(info, x * RECORD, record) < this.needed[band]) return;
     this.verify(x, y, stamp);
   }
 
@@ -614,6 +638,35 @@ export class ConfusableIndex {
   get size(): number {
     return this.examples.length;
   }
+}
+
+/** How many of the 16 filter values of two records are equal (8 per number: a nibble is 0 where they are equal). */
+function equalNibbles(info: Int32Array, a: number, b: number): number {
+  return 16 - nonzeroNibbles(info[a + FILTER] ^ info[b + FILTER]) - nonzeroNibbles(info[a + FILTER + 1] ^ info[b + FILTER + 1]);
+}
+
+function nonzeroNibbles(v: number): number {
+  let t = v | (v >>> 1);
+  t = (t | (t >>> 2)) & 0x11111111; // bit 4i: nibble i is not 0
+  return Math.imul(t, 0x11111111) >>> 28; // their sum, gathered in the top nibble
+}
+
+/**
+ * The number of equal values, out of \`free\` filter values a pair at the threshold shares each with probability
+ * p = t + (1 - t)/16, below which at most \`FILTER_MISS\` of such pairs fall (a binomial tail); 0 when the threshold is
+ * too low for the filter to tell anything.
+ */
+export function filterNeeds(free: number, t: number): number {
+  const p = t + (1 - t) / 16;
+  if (p >= 1) return free;
+  let below = 0; // P(X < k)
+  let term = (1 - p) ** free; // P(X = k)
+  for (let k = 0; k <= free; k++) {
+    if (below + term > FILTER_MISS) return k;
+    below += term;
+    term *= ((free - k) / (k + 1)) * (p / (1 - p));
+  }
+  return free;
 }
 
 /**
