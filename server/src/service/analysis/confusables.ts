@@ -93,23 +93,26 @@ const START = 0;
 const SIZE = 1;
 const INTENT = 2;
 const SEEN = 3;
-/** Then the entry's BANDS band keys; */
-const KEYS = 4;
-/** then its filter: 16 sketch values of 4 bits in two numbers (see \`FILTER_BINS\`). A record is 16 numbers, 64 bytes: one cache line. */
-const FILTER = KEYS + BANDS;
-const RECORD = 16;
 /**
- * The bins whose values make an entry's filter: the first row of every band, then the second row of the first six.
- * A candidate pair's filters are compared before its trigrams: the pair shares one band (1 or 2 of these bins, whose
- * values are then equal), and each other value is equal with probability J + (1 - J)/16. Too few equal values for
- * the threshold and the pair is dropped unverified. Most candidates are far below the threshold (the issue-3 bot:
- * 1.1 million of its 1.8 million candidate pairs are under 50 % similar), and a filter costs one number comparison
- * per 8 values where a verification marks and reads some 50 trigrams.
+ * Then the high 16 bits of its band keys, two per number (BANDS/2 numbers): enough to tell whether a pair shares an
+ * earlier band (a pair that does not is taken for one that does 1 time in 65,536 per band); the whole keys are in
+ * \`ConfusableIndex.keys\`.
  */
-const FILTER_BINS = [0, 5, 10, 15, 20, 25, 30, 35, 40, 45, 1, 6, 11, 16, 21, 26];
-/** The filter values in the bins of a band: those equal in every pair the band made a candidate. */
-const FORCED = Array.from({ length: BANDS }, (_, band) => FILTER_BINS.filter((bin) => Math.floor(bin / ROWS) === band).length);
-/** The share of pairs at the threshold that the filter may drop: it drops each with probability at most 1 in 1,000. */
+const SHORT_KEYS = 4;
+/**
+ * Then its filter: the low 4 bits of each of its BINS sketch values, 8 per number. A candidate pair's filters are
+ * compared before its trigrams: the pair shares the ROWS values of one band, and each other value is equal with
+ * probability J + (1 - J)/16. Too few equal values for the threshold and the pair is dropped unverified. Most
+ * candidates are far below the threshold (the issue-3 bot: 1.1 million of its 1.8 million candidate pairs are under
+ * 50 % similar, 60,000 reach 85 %): the filter leaves some 400,000, where a verification marks and reads some 50
+ * trigrams per pair. A record is 16 numbers, 64 bytes: one cache line.
+ */
+const FILTER = SHORT_KEYS + BANDS / 2;
+const RECORD = 16;
+/** The filter values of a pair that can differ: those outside the band that made it a candidate. */
+const FREE = BINS - ROWS;
+/** The numbers of a filter. */
+const FILTER_NUMBERS = Math.ceil(BINS / 8);
 const FILTER_MISS = 1e-3;
 /** A bin no trigram has thrown into yet (above every packed value). */
 const EMPTY = 0x7fffffff;
@@ -138,6 +141,8 @@ export class ConfusableIndex {
    */
   private info = new Int32Array(RECORD * 1024);
   private bestOf = new Int32Array(1024);
+  /** Per entry, its BANDS band keys (the record holds half of each). */
+  private keys = new Int32Array(BANDS * 1024);
   private similarityOf = new Float64Array(1024);
   /**
    * Every entry's trigrams (their numbers, see \`trigramOf\`), without repeats, one after the other: 16 bits each while
@@ -172,11 +177,11 @@ export class ConfusableIndex {
   /** Entries added since the build (in `recent`). */
   added = 0;
 
-  /** Per band: how many of two filters' 16 values must be equal for a candidate pair of that band (\`FILTER_BINS\`). */
-  private readonly needed: Int32Array;
+  /** How many of two filters' values may differ for the pair to be verified (\`FILTER\`). */
+  private readonly differing: number;
 
   constructor(readonly threshold: number) {
-    this.needed = Int32Array.from(FORCED, (forced) => forced + filterNeeds(16 - forced, threshold));
+    this.differing = FREE - filterNeeds(FREE, threshold);
   }
 
   /** Indexes every example, then finds every example's best match. */
@@ -203,8 +208,8 @@ export class ConfusableIndex {
     const bySize = this.bySize();
     // Every band's keys, read out of the records in one pass (band-major): one pass over the records, not ten.
     const allKeys = new Int32Array(BANDS * this.examples.length);
-    for (let id = 0, at = KEYS, to = 0; id < this.examples.length; id++, at += RECORD, to++) {
-      for (let band = 0, k = to; band < BANDS; band++, k += this.examples.length) allKeys[k] = this.info[at + band];
+    for (let id = 0, at = 0; id < this.examples.length; id++, at += BANDS) {
+      for (let band = 0, k = id; band < BANDS; band++, k += this.examples.length) allKeys[k] = this.keys[at + band];
     }
     const scratch = { keys: allKeys, counts: new Int32Array(65537) };
     for (let band = 0; band < BANDS; band++) {
@@ -238,32 +243,37 @@ export class ConfusableIndex {
   private compareBucket(order: Int32Array, keys: Int32Array, from: number, to: number, band: number): number {
     const info = this.info;
     const t = this.threshold;
-    const needed = this.needed[band];
+    const differing = this.differing;
     let work = 1;
     for (let a = from; a < to - 1; a++) {
+      const key = keys[a];
+      let b = a + 1;
+      while (b < to && keys[b] !== key) b++;
+      if (b === to) continue; // no later entry in its bucket: its record is not read
       const x = order[a];
       const xRecord = x * RECORD;
       const xSize = info[xRecord + SIZE];
       if (xSize < MIN_TRIGRAMS) continue;
       const largest = xSize / t + EPS;
       let stamp = 0;
-      const key = keys[a];
-      for (let b = a + 1; b < to; b++) {
+      for (; b < to; b++) {
         if (keys[b] !== key) continue; // another bucket of the group
         const y = order[b];
         const yRecord = y * RECORD;
         const ySize = info[yRecord + SIZE];
         if (ySize > largest) break;
         work++;
-        if (info[yRecord + INTENT] === info[xRecord + INTENT]) continue;
+        // The filter first: it drops most pairs, the earlier bands' check few.
+        if (info[yRecord + INTENT] === info[xRecord + INTENT] || differingNibbles(info, xRecord, yRecord) > differing) continue;
         let earlier = false;
-        for (let other = KEYS; other < KEYS + band; other++) {
-          if (info[xRecord + other] === info[yRecord + other]) {
+        for (let other = 0; other < band; other++) {
+          const at = SHORT_KEYS + (other >> 1);
+          if ((((info[xRecord + at] ^ info[yRecord + at]) >>> (16 * (other & 1))) & 0xffff) === 0) {
             earlier = true;
             break;
           }
         }
-        if (earlier || equalNibbles(info, xRecord, yRecord) < needed) continue;
+        if (earlier) continue;
         if (stamp === 0) {
           stamp = ++this.stamp;
           for (let i = info[xRecord + START], end = i + xSize; i < end; i++) this.marks[this.pool[i]] = stamp;
@@ -346,7 +356,7 @@ export class ConfusableIndex {
       } else {
         const id = this.add(example);
         for (let band = 0; band < BANDS; band++) {
-          const key = mix(this.info[id * RECORD + KEYS + band] ^ band);
+          const key = mix(this.keys[id * BANDS + band] ^ band);
           const list = this.recent.get(key);
           if (list) list.push(id);
           else this.recent.set(key, [id]);
@@ -456,20 +466,16 @@ export class ConfusableIndex {
     this.info[record + SEEN] = -1;
     this.bestOf[id] = -1;
     this.similarityOf[id] = 0;
+    const info = this.info;
+    for (let i = SHORT_KEYS; i < RECORD; i++) info[record + i] = 0;
     for (let band = 0; band < BANDS; band++) {
       // Short examples get a key of their own: they are never compared.
       let key = size < MIN_TRIGRAMS ? id : band;
       if (size >= MIN_TRIGRAMS) for (let r = 0; r < ROWS; r++) key = mix(key ^ minima[band * ROWS + r]);
-      this.info[record + KEYS + band] = key;
+      this.keys[id * BANDS + band] = key;
+      info[record + SHORT_KEYS + (band >> 1)] |= (key >>> 16) << ((band & 1) << 4);
     }
-    let low = 0;
-    let high = 0;
-    for (let i = 0; i < 8; i++) {
-      low |= (minima[FILTER_BINS[i]] & 0xf) << (4 * i);
-      high |= (minima[FILTER_BINS[8 + i]] & 0xf) << (4 * i);
-    }
-    this.info[record + FILTER] = low;
-    this.info[record + FILTER + 1] = high;
+    for (let bin = 0; bin < BINS; bin++) info[record + FILTER + (bin >> 3)] |= (minima[bin] & 0xf) << ((bin & 7) << 2);
     return id;
   }
 
@@ -551,7 +557,7 @@ export class ConfusableIndex {
     const smallest = this.threshold * xSize - EPS;
     const largest = xSize / this.threshold + EPS;
     for (let band = 0; band < BANDS; band++) {
-      const key = info[x * RECORD + KEYS + band];
+      const key = this.keys[x * BANDS + band];
       if (band < this.bands.length) {
         // The group, by binary search (x itself, when it was there at the build, is skipped as seen).
         const { order, keys } = this.bands[band];
@@ -568,15 +574,15 @@ export class ConfusableIndex {
           const y = order[i];
           const size = info[y * RECORD + SIZE];
           if (size > largest) break;
-          if (size >= smallest) this.compare(x, y, stamp, band);
+          if (size >= smallest) this.compare(x, y, stamp);
         }
       }
-      for (const y of this.recent.get(mix(key ^ band)) ?? []) this.compare(x, y, stamp, band);
+      for (const y of this.recent.get(mix(key ^ band)) ?? []) this.compare(x, y, stamp);
     }
   }
 
   /** Filters one candidate pair of a lookup (x's trigrams are marked with \`stamp\`), then verifies it. */
-  private compare(x: number, y: number, stamp: number, band: number): void {
+  private compare(x: number, y: number, stamp: number): void {
     const info = this.info;
     const record = y * RECORD;
     if (info[record + SEEN] === stamp) return;
@@ -586,8 +592,7 @@ export class ConfusableIndex {
     const xSize = info[x * RECORD + SIZE];
     const t = this.threshold;
     if (intent === -1 || intent === info[x * RECORD + INTENT] || ySize < MIN_TRIGRAMS || ySize < t * xSize - EPS || xSize < t * ySize - EPS) return;
-    // The first band they share (the bands are looked up in order, and y is then marked seen), as in the build.
-    if (equalNibbles(info, x * RECORD, record) < this.needed[band]) return;
+    if (differingNibbles(info, x * RECORD, record) > this.differing) return;
     this.verify(x, y, stamp);
   }
 
@@ -621,6 +626,9 @@ export class ConfusableIndex {
     this.info = info;
     const bestOf = new Int32Array(size);
     bestOf.set(this.bestOf);
+    const keys = new Int32Array(size * BANDS);
+    keys.set(this.keys);
+    this.keys = keys;
     this.bestOf = bestOf;
     const similarityOf = new Float64Array(size);
     similarityOf.set(this.similarityOf);
@@ -640,9 +648,11 @@ export class ConfusableIndex {
   }
 }
 
-/** How many of the 16 filter values of two records are equal (8 per number: a nibble is 0 where they are equal). */
-function equalNibbles(info: Int32Array, a: number, b: number): number {
-  return 16 - nonzeroNibbles(info[a + FILTER] ^ info[b + FILTER]) - nonzeroNibbles(info[a + FILTER + 1] ^ info[b + FILTER + 1]);
+/** How many filter values of two records differ (8 per number: a nibble of their xor is 0 where they are equal). */
+function differingNibbles(info: Int32Array, a: number, b: number): number {
+  let differing = 0;
+  for (let i = FILTER, end = FILTER + FILTER_NUMBERS; i < end; i++) differing += nonzeroNibbles(info[a + i] ^ info[b + i]);
+  return differing;
 }
 
 function nonzeroNibbles(v: number): number {
