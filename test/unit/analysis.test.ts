@@ -422,7 +422,8 @@ flows:
     const words = ['cancel', 'my', 'order', 'orders', 'the', 'please', 'refund', 'track', 'parcel', 'where', 'is'];
     const sentence = () => Array.from({ length: 2 + Math.floor(random() * 5) }, () => words[Math.floor(random() * words.length)]).join(' ');
     const files = new Map<string, ExampleText[]>();
-    const file = (uri: string) => Array.from({ length: 40 }, (_, i) => {
+    // 1,200 examples: the index is built with room for exactly these, so the first example added grows it.
+    const file = (uri: string) => Array.from({ length: 300 }, (_, i) => {
       const text = sentence();
       return { uri, intent: `i${i % 4}`, span: { start: i, end: i }, text, normalized: text };
     });

@@ -141,7 +141,7 @@ export class ConfusableIndex {
    */
   private info = new Int32Array(RECORD * 1024);
   private bestOf = new Int32Array(1024);
-  /** Per entry, its BANDS band keys (the record holds half of each). */
+  /** The entries' band keys, band after band (\`keys[band·capacity + entry]\`; the record holds half of each). */
   private keys = new Int32Array(BANDS * 1024);
   private similarityOf = new Float64Array(1024);
   /**
@@ -204,14 +204,8 @@ export class ConfusableIndex {
       }
       this.byFile.set(uri, ids);
     }
-    this.pool = this.pool.slice(0, this.poolEnd); // no room left over from doubling: edits add little
     const bySize = this.bySize();
-    // Every band's keys, read out of the records in one pass (band-major): one pass over the records, not ten.
-    const allKeys = new Int32Array(BANDS * this.examples.length);
-    for (let id = 0, at = 0; id < this.examples.length; id++, at += BANDS) {
-      for (let band = 0, k = id; band < BANDS; band++, k += this.examples.length) allKeys[k] = this.keys[at + band];
-    }
-    const scratch = { keys: allKeys, counts: new Int32Array(65537) };
+    const scratch = { counts: new Int32Array(65537) };
     for (let band = 0; band < BANDS; band++) {
       yield;
       this.bands.push(this.sortBand(band, bySize, scratch));
@@ -303,11 +297,11 @@ export class ConfusableIndex {
    * goes by size), and their keys in that order. A bucket is the entries of a group with the same key: a group holds
    * about three entries of different keys, told apart by comparing keys (one pass over the entries, not two).
    */
-  private sortBand(band: number, bySize: Int32Array, scratch: { keys: Int32Array; counts: Int32Array }): { order: Int32Array; keys: Int32Array } {
+  private sortBand(band: number, bySize: Int32Array, scratch: { counts: Int32Array }): { order: Int32Array; keys: Int32Array } {
     const count = this.examples.length;
     const order = new Int32Array(count);
     const keys = new Int32Array(count);
-    const bandKeys = scratch.keys.subarray(band * count, (band + 1) * count);
+    const bandKeys = this.keys.subarray(band * this.capacity, band * this.capacity + count);
     const counts = scratch.counts.fill(0);
     for (let id = 0; id < count; id++) counts[(bandKeys[id] & 0xffff) + 1]++;
     for (let i = 1; i <= 65536; i++) counts[i] += counts[i - 1];
@@ -356,7 +350,7 @@ export class ConfusableIndex {
       } else {
         const id = this.add(example);
         for (let band = 0; band < BANDS; band++) {
-          const key = mix(this.keys[id * BANDS + band] ^ band);
+          const key = mix(this.keys[band * this.capacity + id] ^ band);
           const list = this.recent.get(key);
           if (list) list.push(id);
           else this.recent.set(key, [id]);
@@ -397,7 +391,8 @@ export class ConfusableIndex {
     // The trigrams, as the index's trigram numbers, written straight into the pool (no array per example), each once.
     const text = example.normalized;
     const count = text.length; // ' ' + text + ' ' has text.length trigrams
-    if (this.poolEnd + count > this.pool.length) this.resizePool(Math.max(this.pool.length * 2, this.poolEnd + count));
+    // A build makes room for all its examples; edits add a few at a time.
+    if (this.poolEnd + count > this.pool.length) this.resizePool(Math.max(this.pool.length + (this.pool.length >> 3), this.poolEnd + count));
     const start = this.poolEnd;
     let end = start;
     const stamp = ++this.stamp;
@@ -472,7 +467,7 @@ export class ConfusableIndex {
       // Short examples get a key of their own: they are never compared.
       let key = size < MIN_TRIGRAMS ? id : band;
       if (size >= MIN_TRIGRAMS) for (let r = 0; r < ROWS; r++) key = mix(key ^ minima[band * ROWS + r]);
-      this.keys[id * BANDS + band] = key;
+      this.keys[band * this.capacity + id] = key;
       info[record + SHORT_KEYS + (band >> 1)] |= (key >>> 16) << ((band & 1) << 4);
     }
     for (let bin = 0; bin < BINS; bin++) info[record + FILTER + (bin >> 3)] |= (minima[bin] & 0xf) << ((bin & 7) << 2);
@@ -557,7 +552,7 @@ export class ConfusableIndex {
     const smallest = this.threshold * xSize - EPS;
     const largest = xSize / this.threshold + EPS;
     for (let band = 0; band < BANDS; band++) {
-      const key = this.keys[x * BANDS + band];
+      const key = this.keys[band * this.capacity + x];
       if (band < this.bands.length) {
         // The group, by binary search (x itself, when it was there at the build, is skipped as seen).
         const { order, keys } = this.bands[band];
@@ -624,11 +619,11 @@ export class ConfusableIndex {
     const info = new Int32Array(size * RECORD);
     info.set(this.info);
     this.info = info;
+    const keys = new Int32Array(size * BANDS);
+    for (let band = 0; band < BANDS; band++) keys.set(this.keys.subarray(band * this.capacity, (band + 1) * this.capacity), band * size);
+    this.keys = keys;
     const bestOf = new Int32Array(size);
     bestOf.set(this.bestOf);
-    const keys = new Int32Array(size * BANDS);
-    keys.set(this.keys);
-    this.keys = keys;
     this.bestOf = bestOf;
     const similarityOf = new Float64Array(size);
     similarityOf.set(this.similarityOf);
