@@ -2,10 +2,12 @@
  * Confusable examples: nearly the same training example in two intents. Similarity is the Jaccard index of the
  * examples' character trigrams (after the same normalisation as duplicates). Candidate pairs come from MinHash
  * locality-sensitive hashing with banding (Leskovec, Rajaraman and Ullman, "Mining of Massive Datasets", ch. 3), then
- * every candidate is verified exactly, stopping as soon as the pair cannot reach the threshold. With 10 bands of 5
- * rows, a pair at 85 % similarity becomes a candidate with probability 0.997, one at 50 % with 0.27, one at 20 % with
- * 0.003: the work grows with the number of examples, not with its square. The 50 MinHash values of an example come
- * from fast similarity sketching (see \`trigramOf\`): about 200 cheap steps per example instead of 50 per trigram.
+ * a candidate whose 50 MinHash values agree enough for the threshold (4 bits of each, see \`FILTER\`; a pair at the
+ * threshold passes with probability 0.999) is verified exactly, stopping as soon as the pair cannot reach the
+ * threshold. With 10 bands of 5 rows, a pair at 85 % similarity becomes a candidate with probability 0.997, one at 50 %
+ * with 0.27, one at 20 % with 0.003: the work grows with the number of examples, not with its square. The 50 MinHash
+ * values of an example come from fast similarity sketching (see \`trigramOf\`): about 200 cheap steps per example
+ * instead of 50 per trigram.
  * (Tried and dropped: one-permutation hashing with densification, whose bins on short sentences are mostly copies, so
  * every sentence with "please" fell in one bucket; and exact prefix filtering, which on bots with many examples per
  * topic compares every pair of a topic: 150 s on the issue-3 bot.)
