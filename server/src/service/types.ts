@@ -72,7 +72,7 @@ export interface MessageInfo {
   /** Texts written for a locale; texts written without one are under `undefined`. */
   texts: TextItem[];
   /** The locale keys present, with their spans, when the message is a map of locales. */
-  locales: Map<string, Span>;
+  locales: ReadonlyMap<string, Span>;
   /** Where the value ends, for inserting a missing translation (the end of the map's last entry). */
   isMap: boolean;
 }

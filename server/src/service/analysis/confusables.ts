@@ -15,13 +15,14 @@
  * The index is kept per bot and updated after an edit: the examples of a changed file are compared with the file's
  * previous examples, and only the new ones (and the examples whose best match went away) are looked up again.
  */
-import type { FileModel, Problem, Span } from '../types';
+import type { Problem, Span } from '../types';
 import type { Bot, Workspace } from '../workspace';
-import { BotContext, perFile } from './context';
+import { BotContext } from './context';
 import type { Report } from './context';
 import { matchesFromWorker, prefetch, workerReady } from './confusablesWorker';
 import type { ConfusableMatch } from './confusablesWorker';
-import { normalizedOf } from './intents';
+import { examplesOf } from './intents';
+import type { ExampleText } from './intents';
 
 export const DEFAULT_SIMILARITY = 0.85;
 
@@ -70,14 +71,7 @@ export function jaccard(a: ArrayLike<number>, b: ArrayLike<number>): number {
   return shared / (total - shared);
 }
 
-/** A training example as the model holds it. */
-export interface ExampleText {
-  uri: string;
-  intent: string;
-  span: Span;
-  text: string;
-  normalized: string;
-}
+export type { ExampleText } from './intents';
 
 
 /** Examples with fewer trigrams ("hi", "ok") are never reported: a short word is not a confusable sentence. */
@@ -702,23 +696,6 @@ export function findConfusables(examples: ExampleText[], threshold: number): Map
   const result = new Map<ExampleText, { other: ExampleText; similarity: number }>();
   for (const { example, other, similarity } of index.matches()) result.set(example, { other, similarity });
   return result;
-}
-
-/** A file's examples per language, with their normalised words (computed once per version of the file). */
-function examplesOf(model: FileModel): Map<string, ExampleText[]> {
-  return perFile('confusable-examples', model, '', () => {
-    const byLocale = new Map<string, ExampleText[]>();
-    const normalized = normalizedOf(model);
-    for (const [intent, info] of model.intents) {
-      for (const [locale, examples] of info.examples) {
-        let list = byLocale.get(locale);
-        if (!list) byLocale.set(locale, (list = []));
-        const words = normalized.get(`${intent}\u0000${locale}`) ?? [];
-        examples.forEach((e, i) => list.push({ uri: model.uri, intent, span: e.span, text: e.text, normalized: words[i] }));
-      }
-    }
-    return byLocale;
-  });
 }
 
 /**

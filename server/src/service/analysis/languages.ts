@@ -54,7 +54,7 @@ function placeholdersOf(text: string): Set<string> {
 }
 
 /** Each translation must use the same placeholders as the default language's text. */
-function checkPlaceholders(texts: { text: string; locale?: string }[], localeSpans: Map<string, Span>, defaultLocale: string | undefined, add: (span: Span, message: string) => void): void {
+function checkPlaceholders(texts: { text: string; locale?: string }[], localeSpans: ReadonlyMap<string, Span>, defaultLocale: string | undefined, add: (span: Span, message: string) => void): void {
   const byLocale = new Map<string, Set<string>>();
   for (const t of texts) {
     if (!t.locale) continue;
