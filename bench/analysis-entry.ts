@@ -89,6 +89,7 @@ t = performance.now();
 let analysis = analyzeBot(service.workspace, bot, Object.fromEntries(Object.entries(CHECKS).map(([name, check]) => [name, timed(name, check)])));
 rows.push(['every check but confusable examples, cold', ms(performance.now() - t)]);
 rows.push(['of which spelling', ms(spent.get('spelling')!)]);
+rows.push(['of which the slowest checks', [...spent].sort((a, b) => b[1] - a[1]).slice(0, 4).map(([name, time]) => `${name} ${ms(time)}`).join(', ')]);
 t = performance.now();
 const heavy = analyzeBot(service.workspace, bot, HEAVY_CHECKS);
 rows.push(['confusable examples, cold', ms(performance.now() - t)]);
