@@ -100,7 +100,7 @@ const SHORT_KEYS = 4;
  * compared before its trigrams: the pair shares the ROWS values of one band, and each other value is equal with
  * probability J + (1 - J)/16. Too few equal values for the threshold and the pair is dropped unverified. Most
  * candidates are far below the threshold (the issue-3 bot: 1.1 million of its 1.8 million candidate pairs are under
- * 50 % similar, 60,000 reach 85 %): the filter leaves some 400,000, where a verification marks and reads some 50
+ * 50 % similar, 60,000 reach 85 %): the filter leaves 310,000, where a verification marks and reads some 50
  * trigrams per pair. A record is 16 numbers, 64 bytes: one cache line.
  */
 const FILTER = SHORT_KEYS + BANDS / 2;
@@ -109,6 +109,7 @@ const RECORD = 16;
 const FREE = BINS - ROWS;
 /** The numbers of a filter. */
 const FILTER_NUMBERS = Math.ceil(BINS / 8);
+/** The share of pairs at the threshold the filter may drop: each is dropped with probability at most 1 in 1,000. */
 const FILTER_MISS = 1e-3;
 /** A bin no trigram has thrown into yet (above every packed value). */
 const EMPTY = 0x7fffffff;

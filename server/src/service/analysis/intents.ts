@@ -58,7 +58,7 @@ function normalizeAscii(text: string): string | undefined {
 /**
  * The texts and normalised words of the files computed last: an edit to a file of 20,000 examples changes one of
  * them, and the next version looks the others up. The lookup is built then, from these two lists, not for every file
- * at the cold start (a map per file cost 80 ms of the issue-3 bot's 200,000 examples).
+ * at the cold start (a map per file: the intents check on the issue-3 bot took 452 ms against 419, medians of 4).
  */
 const recentlyNormalized = new Map<string, { texts: string[]; words: string[] }>();
 const RECENT_FILES = 4;
