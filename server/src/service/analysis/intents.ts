@@ -146,13 +146,13 @@ export function examplesOf(model: FileModel): Map<string, ExampleText[]> {
 }
 
 /** Every example of a file: its language, normalised words and the example. */
-function forEachExample(model: FileModel, visit: (locale: string, normalized: string, occurrence: Occurrence) => void): void {
+function forEachExample(model: FileModel, visit: (locale: string, normalized: string, occurrence: ExampleText) => void): void {
   for (const [locale, examples] of examplesOf(model)) for (const example of examples) visit(locale, example.normalized, example);
 }
 
 /** One example, or several with the same words (a single one is kept without an array: most are single). */
-type Slot = Occurrence | Occurrence[];
-const listOf = (slot: Slot | undefined): Occurrence[] => (slot === undefined ? [] : Array.isArray(slot) ? slot : [slot]);
+type Slot = ExampleText | ExampleText[];
+const listOf = (slot: Slot | undefined): ExampleText[] => (slot === undefined ? [] : Array.isArray(slot) ? slot : [slot]);
 
 /**
  * Every example of a bot by language and normalised words, and the words found more than once. Kept per bot and
@@ -194,7 +194,7 @@ function* duplicateGroups(context: BotContext): Generator<void, Groups, void> {
 }
 
 /** Adds an example (the common case, without copying lists). */
-function add(groups: Groups, locale: string, normalized: string, occurrence: Occurrence): void {
+function add(groups: Groups, locale: string, normalized: string, occurrence: ExampleText): void {
   let words = groups.byLocale.get(locale);
   if (!words) groups.byLocale.set(locale, (words = new Map()));
   const slot = words.get(normalized);
@@ -210,7 +210,7 @@ function add(groups: Groups, locale: string, normalized: string, occurrence: Occ
 }
 
 /** Replaces the examples with some words, keeping the duplicated words up to date. */
-function place(groups: Groups, locale: string, normalized: string, change: (list: Occurrence[]) => Occurrence[]): void {
+function place(groups: Groups, locale: string, normalized: string, change: (list: ExampleText[]) => ExampleText[]): void {
   let words = groups.byLocale.get(locale);
   if (!words) groups.byLocale.set(locale, (words = new Map()));
   const list = change(listOf(words.get(normalized)));
@@ -222,13 +222,12 @@ function place(groups: Groups, locale: string, normalized: string, change: (list
   else duplicated.delete(normalized);
 }
 
-type Occurrence = ExampleText;
 
 /**
  * The same example twice in one intent: reported on the later one. In several intents: reported on each, with the
  * others as related places (so the result does not depend on which file was read first).
  */
-function reportDuplicates(unordered: Occurrence[], locale: string, report: Report): void {
+function reportDuplicates(unordered: ExampleText[], locale: string, report: Report): void {
   // In file order, so the messages do not depend on which file changed last.
   const group = [...unordered].sort((a, b) => (a.uri < b.uri ? -1 : a.uri > b.uri ? 1 : a.span.start - b.span.start));
   for (const [at, occurrence] of group.entries()) {
