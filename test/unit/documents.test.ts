@@ -77,6 +77,27 @@ describe('documents of files not open in the editor', () => {
     assert.ok(fixes > 40, `the broken bot has quick fixes across files (${fixes})`);
   });
 
+  it('publish the same diagnostics when an edit changes closed files (whose diagnostics are not kept)', () => {
+    // As in the server: the bot-wide checks run when it says so, and each run tells the files whose problems changed.
+    const full = load(files, false);
+    const lean = load(files, true, [main]);
+    full.deferChecks();
+    lean.deferChecks();
+    const published = (service: LanguageService, changed: Iterable<string>) =>
+      plain([...service.changedDiagnostics([...changed, ...service.runChecks('checks'), ...service.runChecks('heavy')])].sort());
+    assert.deepEqual(published(lean, uris), published(full, uris), 'the first publication');
+    // The responses file emptied, then given back: every file using a response changes twice, open or closed.
+    const responses = uris.find((u) => u.endsWith('support/responses.bot.yaml'))!;
+    for (const [text, version] of [['', 2], [files.get(responses)!, 3]] as const) {
+      const leanChanged = published(lean, lean.setFile(responses, text, version));
+      const fullChanged = published(full, full.setFile(responses, text, version));
+      assert.deepEqual(leanChanged, fullChanged, `version ${version}`);
+      const files = (leanChanged as [string, unknown][]).map(([uri]) => uri);
+      assert.ok(files.includes(main) && files.some((u) => u !== main && u !== responses), `open and closed files changed (${files.length})`);
+    }
+    for (const uri of uris) assert.deepEqual(lean.getDiagnostics(uri), full.getDiagnostics(uri), uri);
+  });
+
   it('the simulator reads the same bot from the files parsed again', () => {
     for (const bot of ['support', 'voicebot']) {
       const uri = uris.find((u) => u.includes(`examples/${bot}/`))!;

@@ -255,56 +255,80 @@ export class Diagnostician {
   }
 
   diagnostics(uri: string): Diagnostic[] {
-    return this.given(uri).map((g) => g.diagnostic);
+    return this.diagnosticsOf(this.given(uri));
   }
 
-  /** A file's diagnostics, each with the hash of its JSON. */
-  private given(uri: string): Given[] {
+  /** The diagnostic the last `givenOf` built and did not keep, read at once by `given`. */
+  private built: Diagnostic | undefined;
+
+  /** A file's diagnostics, each with the hash of its JSON, and the problems they tell. */
+  private given(uri: string): GivenFile {
     const model = this.workspace.get(uri);
-    if (!model) return [];
+    const file: GivenFile = { model, problems: [], given: [], fresh: undefined };
+    if (!model) return file;
     const overrides = this.workspace.manifestOf(this.workspace.botOf(uri))?.manifest?.checks;
-    const result: Given[] = [];
+    const keep = this.workspace.keepsDocumentOf(uri);
     for (const problem of this.problems(uri)) {
       const setting = (overrides?.get(problem.code) ?? this.settings.checks?.[problem.code] ?? CODES[problem.code].severity) as SeveritySetting;
       if (setting === 'off') continue;
       const silenced = model.suppressions.size > 0 ? model.suppressions.get(model.lines.lineOf(problem.span.start)) : undefined;
       if (silenced && (silenced.has(problem.code) || silenced.has('*'))) continue;
-      result.push(this.givenOf(model, problem, setting));
+      this.built = undefined;
+      const given = this.givenOf(model, problem, setting, keep);
+      if (this.built) (file.fresh ??= new Map()).set(file.given.length, this.built);
+      file.problems.push(problem);
+      file.given.push(given);
     }
-    return result;
+    return file;
+  }
+
+  /** The diagnostics of a file's problems: those kept, those built while they were hashed, the others built again. */
+  private diagnosticsOf(file: GivenFile): Diagnostic[] {
+    const { model, problems, given, fresh } = file;
+    if (!model) return [];
+    return given.map((g, i) => g.diagnostic ?? fresh?.get(i) ?? toDiagnostic(this.workspace, model, problems[i], g.setting));
   }
 
   /**
    * A problem's diagnostic: the one given before when it still reads the same (a problem object never changes, so only
    * its severity and where its places fall in their files' current lines can differ), else a new one. A big file's
    * thousands of diagnostics then cost a few lookups when they are given again, not their messages and JSON.
+   *
+   * The diagnostic itself is kept only for files whose documents are kept (in the server, the open files): a big bot's
+   * 70,000 confusable examples made 110 MB of diagnostics, most in files nobody edits. The others keep the hash (to
+   * tell a change) and build the diagnostic again when their file is published, which is when one of them changed.
    */
-  private givenOf(model: FileModel, problem: Problem, setting: Severity): Given {
+  private givenOf(model: FileModel, problem: Problem, setting: Severity, keep: boolean): Given {
     const known = givenBefore.get(problem);
+    const related = problem.related ?? [];
     // The same line maps as then: the same places (the common case, told without reading the problem again).
-    if (known && known.setting === setting && known.lines[0] === model.lines && known.related.every((uri, i) => this.workspace.get(uri)?.lines === known.lines[i + 1])) return known;
-    if (known && known.setting === setting && sameRange(known.diagnostic.range, model.lines.range(problem.span))) {
-      const related = known.diagnostic.relatedInformation ?? [];
-      const places = problem.related ?? [];
-      const same = places.length === related.length && places.every((r, i) => {
+    if (known && known.setting === setting && known.lines[0] === model.lines && related.every((r, i) => this.workspace.get(r.uri)?.lines === known.lines[i + 1])) {
+      if (!keep) known.diagnostic = undefined; // the file was closed
+      if (!keep || known.diagnostic) return known;
+    }
+    if (known?.diagnostic && known.setting === setting && sameRange(known.diagnostic.range, model.lines.range(problem.span))) {
+      const before = known.diagnostic.relatedInformation ?? [];
+      const same = related.length === before.length && related.every((r, i) => {
         const lines = this.workspace.get(r.uri)?.lines;
-        return lines !== undefined && related[i].location.uri === r.uri && sameRange(related[i].location.range, lines.range(r.span));
+        return lines !== undefined && before[i].location.uri === r.uri && sameRange(before[i].location.range, lines.range(r.span));
       });
       if (same) {
-        known.lines = this.linesOf(model, known.related);
+        known.lines = this.linesOf(model, related);
         return known;
       }
     }
     const diagnostic = toDiagnostic(this.workspace, model, problem, setting);
-    const related = (problem.related ?? []).map((r) => r.uri);
-    const given = { diagnostic, setting, hash: hashText(JSON.stringify(diagnostic)), related, lines: this.linesOf(model, related) };
+    const hash = hashText(JSON.stringify(diagnostic));
+    const lines = this.linesOf(model, related);
+    const given: Given = { diagnostic: keep ? diagnostic : undefined, setting, hash, lines };
     givenBefore.set(problem, given);
+    if (!keep) this.built = diagnostic;
     return given;
   }
 
   /** The line maps a diagnostic's ranges were read from: its file's, then its related places' files'. */
-  private linesOf(model: FileModel, related: string[]): (LineMap | undefined)[] {
-    return [model.lines, ...related.map((uri) => this.workspace.get(uri)?.lines)];
+  private linesOf(model: FileModel, related: readonly { uri: string }[]): (LineMap | undefined)[] {
+    return [model.lines, ...related.map((r) => this.workspace.get(r.uri)?.lines)];
   }
 
   /**
@@ -317,7 +341,8 @@ export class Diagnostician {
     if (!this.deferChecks) for (const uri of [...candidates]) for (const file of this.workspace.botOf(uri).files) candidates.add(file);
     const changed = new Map<string, Diagnostic[]>();
     for (const uri of candidates) {
-      const given = this.given(uri);
+      const file = this.given(uri);
+      const { given } = file;
       // The hashes of the diagnostics, in order, combined (two 26-bit lanes, so the sum stays exact in a double).
       let low = given.length;
       let high = 0;
@@ -326,7 +351,7 @@ export class Diagnostician {
         high = (Math.imul(high, 0x297a2d39) + Math.floor(g.hash / 0x4000000)) & 0x3ffffff;
       }
       const signature = high * 0x4000000 + low;
-      if (this.published.get(uri) !== signature) changed.set(uri, given.map((g) => g.diagnostic));
+      if (this.published.get(uri) !== signature) changed.set(uri, this.diagnosticsOf(file));
       this.published.set(uri, signature);
       if (!this.workspace.get(uri)) this.published.delete(uri);
     }
@@ -345,14 +370,22 @@ export class Diagnostician {
   }
 }
 
-/** A diagnostic as given for a problem, with its severity setting and the hash of its JSON. */
+/** A diagnostic as given for a problem: its severity setting and the hash of its JSON (and itself, if kept). */
 interface Given {
-  diagnostic: Diagnostic;
+  diagnostic: Diagnostic | undefined;
   setting: Severity;
   hash: number;
-  /** The files of the related places, and the line maps the ranges were read from (the file's first). */
-  related: string[];
+  /** The line maps the ranges were read from: the file's, then those of the problem's related places. */
   lines: (LineMap | undefined)[];
+}
+
+/** What a file was given: its problems that are not off or silenced, and their `Given`, in order. */
+interface GivenFile {
+  model: FileModel | undefined;
+  problems: Problem[];
+  given: Given[];
+  /** Diagnostics built while `given` ran and not kept (at their index), so that publishing does not build them twice. */
+  fresh: Map<number, Diagnostic> | undefined;
 }
 
 const givenBefore = new WeakMap<Problem, Given>();

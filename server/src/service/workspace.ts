@@ -172,6 +172,11 @@ export class Workspace {
     }
   }
 
+  /** Whether the parsed document of a file is kept (every file's, but in the server only the open files'). */
+  keepsDocumentOf(uri: string): boolean {
+    return !this.openOnly || this.open.has(uri);
+  }
+
   private release(model: FileModel): void {
     partOf(model); // the dialog facts the checks and the graph read from the document, kept per model
     releaseDocument(model);
