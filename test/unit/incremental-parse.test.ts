@@ -25,6 +25,9 @@ function bigFile(): string {
 
 const BOT = 'file:///ws/bot/bot.bot.yaml';
 const BIG = 'file:///ws/bot/big.bot.yaml';
+/** Another file defining an intent the edits add to the big file: the index lists both, the other file's first. */
+const OTHER = 'file:///ws/bot/other.bot.yaml';
+const OTHER_TEXT = 'intents:\n  added.intent:\n    examples:\n      en: [hi there]\n';
 
 function snapshot(service: LanguageService) {
   const model = service.workspace.get(BIG)!;
@@ -102,6 +105,7 @@ describe('incremental re-parse of large files', () => {
     const incremental = createLanguageService();
     const manifest = 'bot: { name: Big, locales: [en], start: node_0 }\nslots: { name: {} }\nentities:\n  product: { values: { phone: {} } }\n';
     incremental.setFile(BOT, manifest);
+    incremental.setFile(OTHER, OTHER_TEXT);
     let text = bigFile();
     assert.ok(text.length > 50_000, 'the file must be large enough for the incremental path');
     incremental.setFile(BIG, text, 1);
@@ -110,6 +114,7 @@ describe('incremental re-parse of large files', () => {
       incremental.setFile(BIG, text, ++version);
       const full = createLanguageService();
       full.setFile(BOT, manifest);
+      full.setFile(OTHER, OTHER_TEXT);
       full.setFile(BIG, text, version);
       assert.deepEqual(snapshot(incremental), snapshot(full), label);
     };
@@ -127,5 +132,6 @@ describe('incremental re-parse of large files', () => {
     }
     const counts = incremental.workspace.parseCounts;
     assert.ok(counts.partial >= 20, `most edits were re-parsed in part: ${JSON.stringify(counts)}`);
+    assert.ok(botIndex(incremental).some((line) => line.startsWith('def intent:added.intent: file:///ws/bot/other') && line.includes(BIG)), 'an intent was defined in both files');
   });
 });
