@@ -501,8 +501,8 @@ async function runYls(ctx) {
 /**
  * The server's RSS once it has been idle a while. V8 holds on to the heap the cold index grew (garbage and fragmented
  * pages) until its memory reducer sees a low allocation rate, some 30 s into a pause, and compacts: that RSS is what
- * the editor keeps while the user reads. Polls each second until the RSS has fallen by a tenth and then held for 3 s,
- * or for 90 s.
+ * the editor keeps while the user reads. Polls each second until the RSS has fallen by a tenth and then held for 8 s
+ * (the reducer collects up to three times, seconds apart), or for 90 s.
  */
 async function idleMemory(session, indexedMB) {
   const t0 = performance.now();
@@ -513,7 +513,7 @@ async function idleMemory(session, indexedMB) {
     const now = session.memory();
     steady = Math.abs(now.rssMB - last.rssMB) < 2 ? steady + 1 : 0;
     last = now;
-    if (now.rssMB < 0.9 * indexedMB && steady >= 3) break;
+    if (now.rssMB < 0.9 * indexedMB && steady >= 8) break;
   }
   return { ...last, seconds: (performance.now() - t0) / 1000 };
 }

@@ -302,7 +302,7 @@ export class Diagnostician {
     const known = givenBefore.get(problem);
     const related = problem.related ?? [];
     // The same line maps as then: the same places (the common case, told without reading the problem again).
-    if (known && known.setting === setting && known.lines[0] === model.lines && related.every((r, i) => this.workspace.get(r.uri)?.lines === known.lines[i + 1])) {
+    if (known && known.setting === setting && known.lines === model.lines && related.every((r, i) => this.workspace.get(r.uri)?.lines === known.relatedLines?.[i])) {
       if (!keep) known.diagnostic = undefined; // the file was closed
       if (!keep || known.diagnostic) return known;
     }
@@ -313,22 +313,22 @@ export class Diagnostician {
         return lines !== undefined && before[i].location.uri === r.uri && sameRange(before[i].location.range, lines.range(r.span));
       });
       if (same) {
-        known.lines = this.linesOf(model, related);
+        known.lines = model.lines;
+        known.relatedLines = this.linesOf(related);
         return known;
       }
     }
     const diagnostic = toDiagnostic(this.workspace, model, problem, setting);
     const hash = hashText(JSON.stringify(diagnostic));
-    const lines = this.linesOf(model, related);
-    const given: Given = { diagnostic: keep ? diagnostic : undefined, setting, hash, lines };
+    const given: Given = { diagnostic: keep ? diagnostic : undefined, setting, hash, lines: model.lines, relatedLines: this.linesOf(related) };
     givenBefore.set(problem, given);
     if (!keep) this.built = diagnostic;
     return given;
   }
 
-  /** The line maps a diagnostic's ranges were read from: its file's, then its related places' files'. */
-  private linesOf(model: FileModel, related: readonly { uri: string }[]): (LineMap | undefined)[] {
-    return [model.lines, ...related.map((r) => this.workspace.get(r.uri)?.lines)];
+  /** The line maps of the files of a problem's related places (none: no array; `map` gives one of the exact size). */
+  private linesOf(related: readonly { uri: string }[]): (LineMap | undefined)[] | undefined {
+    return related.length === 0 ? undefined : related.map((r) => this.workspace.get(r.uri)?.lines);
   }
 
   /**
@@ -375,8 +375,9 @@ interface Given {
   diagnostic: Diagnostic | undefined;
   setting: Severity;
   hash: number;
-  /** The line maps the ranges were read from: the file's, then those of the problem's related places. */
-  lines: (LineMap | undefined)[];
+  /** The line maps the ranges were read from: the file's, and those of the problem's related places. */
+  lines: LineMap;
+  relatedLines: (LineMap | undefined)[] | undefined;
 }
 
 /** What a file was given: its problems that are not off or silenced, and their `Given`, in order. */
