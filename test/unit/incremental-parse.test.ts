@@ -1,4 +1,6 @@
 import * as assert from 'node:assert/strict';
+import * as v8 from 'node:v8';
+import * as vm from 'node:vm';
 import { createLanguageService } from '../../server/src/service';
 import type { LanguageService } from '../../server/src/service';
 
@@ -133,5 +135,27 @@ describe('incremental re-parse of large files', () => {
     const counts = incremental.workspace.parseCounts;
     assert.ok(counts.partial >= 20, `most edits were re-parsed in part: ${JSON.stringify(counts)}`);
     assert.ok(botIndex(incremental).some((line) => line.startsWith('def intent:added.intent: file:///ws/bot/other') && line.includes(BIG)), 'an intent was defined in both files');
+  });
+
+  it('keeps no old version of the file alive through the entries an edit parsed', () => {
+    v8.setFlagsFromString('--expose-gc');
+    const gc = vm.runInNewContext('gc') as () => void;
+    const service = createLanguageService();
+    service.setFile(BOT, 'bot: { name: Big, locales: [en], start: node_0 }\n');
+    // Two bytes per character (a typographic apostrophe), as most real training files: 2 MB a version.
+    let text = bigFile().replace('# A large training-data file', '# A large training-data file’s header') + '#' + 'x'.repeat(900_000) + '\n';
+    service.setFile(BIG, text, 1);
+    gc();
+    const before = process.memoryUsage().heapUsed;
+    // Each edit changes another intent's description: its new entry is parsed from a slice of that version.
+    for (let i = 1; i <= 30; i++) {
+      text = text.replace(`description: Intent number ${i * 10}\n`, `description: Intent number ${i * 10} edited\n`);
+      service.setFile(BIG, text, i + 1);
+    }
+    assert.ok(service.workspace.parseCounts.partial >= 30, 'the edits were parsed in part');
+    gc();
+    const grown = process.memoryUsage().heapUsed - before;
+    // Kept alive, the 30 versions would take 60 MB; the current one and the models' own data take a few.
+    assert.ok(grown < 5 * 2 * text.length, `the heap grew by ${(grown / 1e6).toFixed(1)} MB over 30 edits of a ${((2 * text.length) / 1e6).toFixed(1)} MB text`);
   });
 });
