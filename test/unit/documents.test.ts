@@ -96,6 +96,12 @@ describe('documents of files not open in the editor', () => {
       assert.ok(files.includes(main) && files.some((u) => u !== main && u !== responses), `open and closed files changed (${files.length})`);
     }
     for (const uri of uris) assert.deepEqual(lean.getDiagnostics(uri), full.getDiagnostics(uri), uri);
+    // A closed file opened: its diagnostics are kept from then on, the same.
+    const opened = uris.find((u) => u.endsWith('support/flows/orders.bot.yaml'))!;
+    lean.setOpen(opened, true);
+    assert.ok(lean.getDiagnostics(opened).length > 0);
+    assert.deepEqual(lean.getDiagnostics(opened), full.getDiagnostics(opened));
+    assert.deepEqual(published(lean, [opened]), [], 'opening changes nothing to publish');
   });
 
   it('the simulator reads the same bot from the files parsed again', () => {

@@ -304,7 +304,9 @@ export class Diagnostician {
     // The same line maps as then: the same places (the common case, told without reading the problem again).
     if (known && known.setting === setting && known.lines === model.lines && related.every((r, i) => this.workspace.get(r.uri)?.lines === known.relatedLines?.[i])) {
       if (!keep) known.diagnostic = undefined; // the file was closed
-      if (!keep || known.diagnostic) return known;
+      // The file was opened: its diagnostic again, with the same JSON as hashed (the same places, the same severity).
+      else known.diagnostic ??= toDiagnostic(this.workspace, model, problem, setting);
+      return known;
     }
     if (known?.diagnostic && known.setting === setting && sameRange(known.diagnostic.range, model.lines.range(problem.span))) {
       const before = known.diagnostic.relatedInformation ?? [];
