@@ -202,7 +202,16 @@ documents.onDidChangeContent((event) => {
 });
 
 documents.onDidOpen((event) => {
-  service.setOpen(event.document.uri, true);
+  const uri = event.document.uri;
+  // The file's diagnostics go out first; parsing its document again (hundreds of milliseconds for a big file, more
+  // after an idle pause) waits for a quiet moment.
+  service.setOpen(uri, true, false);
+  const restore = (): void => {
+    if (!documents.get(uri)) return;
+    if (Date.now() - lastRequest < QUIET_MS || pending.size > 0) setTimeout(restore, QUIET_MS);
+    else safely(() => service.restoreDocument(uri), undefined);
+  };
+  setTimeout(restore, QUIET_MS);
 });
 
 documents.onDidClose((event) => {

@@ -104,6 +104,24 @@ describe('documents of files not open in the editor', () => {
     assert.deepEqual(published(lean, [opened]), [], 'opening changes nothing to publish');
   });
 
+  it('of a file opened, can come back later (the server parses it once the editor is quiet), or with its first edit', () => {
+    const lean = load(files, true);
+    const orders = uris.find((u) => u.endsWith('support/flows/orders.bot.yaml'))!;
+    const returns = uris.find((u) => u.endsWith('support/flows/returns.bot.yaml'))!;
+    lean.setOpen(orders, true, false);
+    lean.setOpen(returns, true, false);
+    assert.ok(isReleased(lean.workspace.get(orders)!) && isReleased(lean.workspace.get(returns)!), 'not parsed again on opening');
+    assert.deepEqual(lean.getDiagnostics(orders), full.getDiagnostics(orders), 'the diagnostics do not need the document');
+    lean.workspace.restoreDocument(orders);
+    assert.ok(lean.workspace.get(orders)!.doc && !isReleased(lean.workspace.get(orders)!), 'parsed again when asked');
+    // An edit before that: the file is parsed whole and keeps its document, being open.
+    const text = files.get(returns)!.replace(/\n$/, '\n# typed\n');
+    lean.setFile(returns, text, 2);
+    assert.ok(lean.workspace.get(returns)!.doc && !isReleased(lean.workspace.get(returns)!));
+    const reference = load(new Map([...files, [returns, text]]), false);
+    assert.deepEqual(lean.getDiagnostics(returns), reference.getDiagnostics(returns));
+  });
+
   it('the simulator reads the same bot from the files parsed again', () => {
     for (const bot of ['support', 'voicebot']) {
       const uri = uris.find((u) => u.includes(`examples/${bot}/`))!;

@@ -28,7 +28,8 @@ export function createLanguageService() {
     setFile: (uri: string, text: string, version = 0) => workspace.update(uri, text, version),
     removeFile: (uri: string) => workspace.remove(uri),
     /** The editor opened or closed a file (open files keep their parsed document; see documents.ts). */
-    setOpen: (uri: string, open: boolean) => workspace.setOpen(uri, open),
+    setOpen: (uri: string, open: boolean, restoreNow?: boolean) => workspace.setOpen(uri, open, restoreNow),
+    restoreDocument: (uri: string) => workspace.restoreDocument(uri),
     /**
      * Run the confusable-example check in the worker thread behind this channel (host/confusablesWorker.ts), next to
      * the cheap checks (the server does this); undefined: in this thread.

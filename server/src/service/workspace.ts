@@ -229,16 +229,26 @@ export class Workspace {
     for (const model of this.files.values()) if (!this.open.has(model.uri)) this.release(model);
   }
 
-  /** The editor opened or closed a file: an open file keeps its document, so that its edits are re-parsed in part. */
-  setOpen(uri: string, open: boolean): void {
+  /**
+   * The editor opened or closed a file: an open file keeps its document, so that its edits are re-parsed in part.
+   * `restoreNow` false leaves parsing it again to `restoreDocument` (the server does it once the editor is quiet, so
+   * that the diagnostics of a big file opened come first); an edit before that parses the file whole.
+   */
+  setOpen(uri: string, open: boolean, restoreNow = true): void {
     const model = this.files.get(uri);
     if (open) {
       this.open.add(uri);
-      if (model) restoreDocument(model);
+      if (model && restoreNow) restoreDocument(model);
     } else {
       this.open.delete(uri);
       if (model && this.openOnly) this.release(model);
     }
+  }
+
+  /** Gives an open file its parsed document back, if it was released (see `setOpen`). */
+  restoreDocument(uri: string): void {
+    const model = this.files.get(uri);
+    if (model && this.open.has(uri)) restoreDocument(model);
   }
 
   /** Whether the parsed document of a file is kept (every file's, but in the server only the open files'). */
