@@ -149,7 +149,10 @@ export class Bot {
       const mine = new Map<string, Definition[]>();
       for (const def of model.definitions) {
         const key = keyOf(def.kind, def.id);
-        if (defKeys.has(key)) mine.get(key)?.push(def) ?? mine.set(key, [def]);
+        if (!defKeys.has(key)) continue;
+        const list = mine.get(key);
+        if (list) list.push(def);
+        else mine.set(key, [def]);
       }
       for (const key of defKeys) {
         const kind = key.slice(0, key.indexOf(':')) as Kind;
@@ -182,16 +185,7 @@ export class Bot {
         }
       }
     }
-    const counts = new Map<string, number>();
-    for (let i = defs.start; i < defs.oldEnd; i++) {
-      const key = keyOf(old.definitions[i].kind, old.definitions[i].id);
-      counts.set(key, (counts.get(key) ?? 0) + 1);
-    }
-    for (let i = defs.start; i < defs.newEnd; i++) {
-      const key = keyOf(model.definitions[i].kind, model.definitions[i].id);
-      counts.set(key, (counts.get(key) ?? 0) - 1);
-    }
-    return new Set([...counts].filter(([, count]) => count !== 0).map(([key]) => key));
+    return changedKeys(old.definitions.slice(defs.start, defs.oldEnd), model.definitions.slice(defs.start, defs.newEnd));
   }
 
   lookup(kind: Kind, id: string): Definition[] {
@@ -335,7 +329,7 @@ export class Workspace {
         this.files.delete(uri);
         this.botOfFile.delete(uri);
       }
-      changed = changedKeys(old, model);
+      changed = changedKeys(old?.definitions ?? [], model?.definitions ?? []);
     }
     const affected = new Set<string>([uri]);
     if (old?.manifest && model?.manifest && old.manifest.locales.join() !== model.manifest.locales.join()) {
@@ -375,11 +369,11 @@ export class Workspace {
   }
 }
 
-/** Definition keys whose number of definitions differs between two versions of a file. */
-function changedKeys(old: FileModel | undefined, model: FileModel | undefined): Set<string> {
+/** Definition keys whose number of definitions differs between two versions of a file (or of a window of it). */
+function changedKeys(old: readonly Definition[], now: readonly Definition[]): Set<string> {
   const counts = new Map<string, number>();
-  for (const def of old?.definitions ?? []) counts.set(keyOf(def.kind, def.id), (counts.get(keyOf(def.kind, def.id)) ?? 0) + 1);
-  for (const def of model?.definitions ?? []) counts.set(keyOf(def.kind, def.id), (counts.get(keyOf(def.kind, def.id)) ?? 0) - 1);
+  for (const def of old) counts.set(keyOf(def.kind, def.id), (counts.get(keyOf(def.kind, def.id)) ?? 0) + 1);
+  for (const def of now) counts.set(keyOf(def.kind, def.id), (counts.get(keyOf(def.kind, def.id)) ?? 0) - 1);
   const changed = new Set<string>();
   for (const [key, count] of counts) if (count !== 0) changed.add(key);
   return changed;
