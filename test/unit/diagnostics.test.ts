@@ -1,6 +1,8 @@
 import * as assert from 'node:assert/strict';
 import schema from '../../schemas/bot.schema.json';
 import { CODES } from '../../server/src/service';
+import type { Diagnostic } from 'vscode-languageserver-types';
+import { hashDiagnostic } from '../../server/src/service/diagnostics';
 import { fixture, problems } from '../fixture';
 
 const MANIFEST = `
@@ -258,5 +260,54 @@ bot: { name: B, locales: [en], start: s }
 
   it("the manifest's `checks:` accepts every code, and only them (schema and codes.ts agree)", () => {
     assert.deepEqual([...schema.definitions.manifest.properties.checks.propertyNames.enum].sort(), Object.keys(CODES).sort());
+  });
+});
+
+describe('the hash that tells a diagnostic changed', () => {
+  const base: Diagnostic = {
+    range: { start: { line: 3, character: 4 }, end: { line: 3, character: 9 } },
+    severity: 2,
+    code: 'confusable-examples',
+    source: 'botmaster',
+    message: 'This example reads like one of `b`.',
+    data: { moveTo: ['b'], locale: 'en' },
+    relatedInformation: [{ location: { uri: 'file:///bot/b.bot.yaml', range: { start: { line: 1, character: 2 }, end: { line: 1, character: 8 } } }, message: 'In `b`' }],
+  };
+  const copy = (): Diagnostic => JSON.parse(JSON.stringify(base));
+  const variants: [string, (d: Diagnostic) => void][] = [
+    ['severity', (d) => (d.severity = 1)],
+    ['code', (d) => (d.code = 'duplicate-example')],
+    ['message', (d) => (d.message += '!')],
+    ['start line', (d) => d.range.start.line++],
+    ['start character', (d) => d.range.start.character++],
+    ['end line', (d) => d.range.end.line++],
+    ['end character', (d) => d.range.end.character++],
+    ['related uri', (d) => (d.relatedInformation![0].location.uri = 'file:///bot/c.bot.yaml')],
+    ['related range', (d) => d.relatedInformation![0].location.range.end.character++],
+    ['related message', (d) => (d.relatedInformation![0].message = 'In `c`')],
+    ['one more related place', (d) => d.relatedInformation!.push(d.relatedInformation![0])],
+    ['no related place', (d) => (d.relatedInformation = [])],
+    ['data', (d) => (d.data = { moveTo: ['c'], locale: 'en' })],
+    ['data: one more item', (d) => (d.data = { moveTo: ['b', 'c'], locale: 'en' })],
+    ['data: an item moved out of a list', (d) => (d.data = { moveTo: [], locale: 'en', b: 'b' })],
+    ['data: a number', (d) => (d.data = { moveTo: ['b'], locale: 'en', n: 1 })],
+    ['data: a boolean', (d) => (d.data = { moveTo: ['b'], locale: 'en', n: true })],
+    ['no data', (d) => (d.data = undefined)],
+    // A character moved from one text to the next must not hash alike (each text is followed by its length).
+    ['a character moved between texts', (d) => ((d.code = `${base.code}b`), (d.source = 'otmaster'))],
+  ];
+
+  it('is the same for the same diagnostic and differs when any field a client shows differs', () => {
+    const hash = hashDiagnostic(base);
+    assert.equal(hashDiagnostic(copy()), hash);
+    assert.ok(Number.isSafeInteger(hash) && hash >= 0);
+    const seen = new Map<number, string>([[hash, 'the diagnostic']]);
+    for (const [name, change] of variants) {
+      const d = copy();
+      change(d);
+      const h = hashDiagnostic(d);
+      assert.ok(!seen.has(h), `${name}: the same hash as ${seen.get(h)}`);
+      seen.set(h, name);
+    }
   });
 });

@@ -105,6 +105,7 @@ function unknownMessage(bot: Bot, kind: Kind, id: string): string {
   return `There is no ${KIND_NAMES[kind]} named \`${id}\`.` + didYouMean(id, ids);
 }
 
+/** A problem as an LSP diagnostic. (A field added here must be added to `hashDiagnostic`, or a change to it is not published.) */
 export function toDiagnostic(workspace: Workspace, model: FileModel, problem: Problem, severity: Severity = CODES[problem.code].severity): Diagnostic {
   const diagnostic: Diagnostic = {
     range: model.lines.range(problem.span),
@@ -261,7 +262,7 @@ export class Diagnostician {
   /** The diagnostic the last `givenOf` built and did not keep, read at once by `given`. */
   private built: Diagnostic | undefined;
 
-  /** A file's diagnostics, each with the hash of its JSON, and the problems they tell. */
+  /** A file's diagnostics, each with its hash (`hashDiagnostic`), and the problems they tell. */
   private given(uri: string): GivenFile {
     const model = this.workspace.get(uri);
     const file: GivenFile = { model, problems: [], given: [], fresh: undefined };
@@ -292,7 +293,7 @@ export class Diagnostician {
   /**
    * A problem's diagnostic: the one given before when it still reads the same (a problem object never changes, so only
    * its severity and where its places fall in their files' current lines can differ), else a new one. A big file's
-   * thousands of diagnostics then cost a few lookups when they are given again, not their messages and JSON.
+   * thousands of diagnostics then cost a few lookups when they are given again, not their messages and hashes.
    *
    * The diagnostic itself is kept only for files whose documents are kept (in the server, the open files): a big bot's
    * 70,000 confusable examples made 110 MB of diagnostics, most in files nobody edits. The others keep the hash (to
@@ -304,7 +305,7 @@ export class Diagnostician {
     // The same line maps as then: the same places (the common case, told without reading the problem again).
     if (known && known.setting === setting && known.lines === model.lines && related.every((r, i) => this.workspace.get(r.uri)?.lines === known.relatedLines?.[i])) {
       if (!keep) known.diagnostic = undefined; // the file was closed
-      // The file was opened: its diagnostic again, with the same JSON as hashed (the same places, the same severity).
+      // The file was opened: its diagnostic again, the same as hashed (the same places, the same severity).
       else known.diagnostic ??= toDiagnostic(this.workspace, model, problem, setting);
       return known;
     }
@@ -321,7 +322,7 @@ export class Diagnostician {
       }
     }
     const diagnostic = toDiagnostic(this.workspace, model, problem, setting);
-    const hash = hashText(JSON.stringify(diagnostic));
+    const hash = hashDiagnostic(diagnostic);
     const given: Given = { diagnostic: keep ? diagnostic : undefined, setting, hash, lines: model.lines, relatedLines: this.linesOf(related) };
     givenBefore.set(problem, given);
     if (!keep) this.built = diagnostic;
@@ -372,7 +373,7 @@ export class Diagnostician {
   }
 }
 
-/** A diagnostic as given for a problem: its severity setting and the hash of its JSON (and itself, if kept). */
+/** A diagnostic as given for a problem: its severity setting and its hash (and itself, if kept). */
 interface Given {
   diagnostic: Diagnostic | undefined;
   setting: Severity;
@@ -429,16 +430,68 @@ function sameProblems(before: BotAnalysis, old: Problem[] = [], after: BotAnalys
   return true;
 }
 
-/** A 53-bit hash of a text (cyrb53: two 32-bit multiplicative hashes combined); a collision is one in 2^53. */
-function hashText(text: string): number {
-  let h1 = 0xdeadbeef;
-  let h2 = 0x41c6ce57;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    h1 = Math.imul(h1 ^ c, 2654435761);
-    h2 = Math.imul(h2 ^ c, 1597334677);
+/**
+ * A 53-bit hash of what a diagnostic tells (cyrb53's two 32-bit multiplicative lanes, fed field after field, each
+ * string followed by its length, so that two diagnostics hash alike only by a one-in-2^53 chance). It reads the fields
+ * \`toDiagnostic\` sets; hashing the diagnostic's JSON instead took about 650 ms of the issue-3 bot's cold start
+ * (72,900 diagnostics, CPU profile) and as much garbage as the diagnostics themselves.
+ */
+export function hashDiagnostic(d: Diagnostic): number {
+  h1 = 0xdeadbeef;
+  h2 = 0x41c6ce57;
+  mixNumber(d.severity ?? 0);
+  mixString(String(d.code ?? ''));
+  mixString(d.source ?? '');
+  mixString(typeof d.message === 'string' ? d.message : JSON.stringify(d.message));
+  mixRange(d.range);
+  for (const r of d.relatedInformation ?? []) {
+    mixString(r.location.uri);
+    mixRange(r.location.range);
+    mixString(r.message);
   }
+  mixValue(d.data);
   h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
   h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
   return 4294967296 * (2097151 & h2) + (h1 >>> 0);
+}
+
+let h1 = 0;
+let h2 = 0;
+
+function mixNumber(n: number): void {
+  h1 = Math.imul(h1 ^ n, 2654435761);
+  h2 = Math.imul(h2 ^ n, 1597334677);
+}
+
+function mixString(text: string): void {
+  for (let i = 0; i < text.length; i++) mixNumber(text.charCodeAt(i));
+  mixNumber(text.length);
+}
+
+/** A JSON value (a diagnostic's \`data\`), walked rather than written out: strings, numbers, arrays, objects by key. */
+function mixValue(value: unknown): void {
+  if (typeof value === 'string') mixString(value);
+  else if (typeof value === 'number') mixString(String(value));
+  else if (typeof value === 'boolean') mixNumber(value ? -2 : -3);
+  else if (Array.isArray(value)) {
+    mixNumber(-4);
+    for (const item of value) mixValue(item);
+    mixNumber(value.length);
+  } else if (value !== null && typeof value === 'object') {
+    mixNumber(-5);
+    for (const key in value) {
+      const item = (value as Record<string, unknown>)[key];
+      if (item === undefined) continue;
+      mixString(key);
+      mixValue(item);
+    }
+    mixNumber(-6);
+  } else mixNumber(-1); // null, undefined
+}
+
+function mixRange(range: Range): void {
+  mixNumber(range.start.line);
+  mixNumber(range.start.character);
+  mixNumber(range.end.line);
+  mixNumber(range.end.character);
 }
