@@ -252,7 +252,15 @@ export class Diagnostician {
   problems(uri: string): Problem[] {
     const model = this.workspace.get(uri);
     if (!model) return [];
-    return [...model.problems, ...semanticProblems(this.workspace, model), ...this.botWideProblems(this.workspace.botOf(uri), uri)];
+    const bot = this.workspace.botOf(uri);
+    // Kept while the bot's index is at the same version: the cold start gives every file three times (after the index
+    // and after each tier of checks), and the same objects let \`givenOf\` skip them.
+    let semantic = semanticOf.get(model);
+    if (!semantic || semantic.bot !== bot || semantic.version !== bot.version) {
+      semantic = { bot, version: bot.version, problems: semanticProblems(this.workspace, model) };
+      semanticOf.set(model, semantic);
+    }
+    return [...model.problems, ...semantic.problems, ...this.botWideProblems(bot, uri)];
   }
 
   diagnostics(uri: string): Diagnostic[] {
@@ -393,6 +401,8 @@ interface GivenFile {
 }
 
 const givenBefore = new WeakMap<Problem, Given>();
+/** A file's problems that depend on the rest of its bot, with the bot and version they were read from. */
+const semanticOf = new WeakMap<FileModel, { bot: Bot; version: number; problems: Problem[] }>();
 
 function sameRange(a: Range, b: Range): boolean {
   return a.start.line === b.start.line && a.start.character === b.start.character && a.end.line === b.end.line && a.end.character === b.end.character;
