@@ -372,8 +372,8 @@ async function runBotmaster(ctx) {
     log(`botmaster: definition p50 ${r.definition.p50.toFixed(1)} ms, p95 ${r.definition.p95.toFixed(1)} ms (found ${r.definitionFound})`);
 
     r.schema = await schemaProbe(session, large.file, e.text, e.version, timeouts.edit);
-    // Last, so that the measurements above compare with earlier runs: after a pause V8 has compacted the heap and
-    // dropped compiled code, and the next open of the large file took about 1 s instead of 0.5 (bench/README.md).
+    // Last, so that the measurements above compare with earlier runs: after such a pause V8 has compacted the heap,
+    // and the next open of the large file and the edits after it were slower (bench/README.md).
     if (args.idle) {
       const before = session.memory();
       r.memIdle = await idleMemory(session, before.rssMB);
@@ -503,11 +503,11 @@ async function runYls(ctx) {
 
 /**
  * The server's RSS once it has been idle a while. V8 holds on to the heap the cold index and the edits grew (garbage
- * and fragmented pages) until its memory reducer sees a low allocation rate, some 30 s into a pause, and compacts:
- * that RSS is what the editor keeps while the user reads. Polls each second until the RSS has fallen by a tenth and then held for 8 s
- * (the reducer collects up to three times, seconds apart), or for 90 s.
+ * and fragmented pages) until its memory reducer runs, 30–45 s into a pause here, and compacts: that RSS is what the
+ * editor keeps while the user reads. Polls each second until the RSS has fallen by a tenth from \`fromMB\` and then
+ * held for 8 s (the reducer's collections come seconds apart), or for 90 s.
  */
-async function idleMemory(session, indexedMB) {
+async function idleMemory(session, fromMB) {
   const t0 = performance.now();
   let last = session.memory();
   let steady = 0;
@@ -516,7 +516,7 @@ async function idleMemory(session, indexedMB) {
     const now = session.memory();
     steady = Math.abs(now.rssMB - last.rssMB) < 2 ? steady + 1 : 0;
     last = now;
-    if (now.rssMB < 0.9 * indexedMB && steady >= 8) break;
+    if (now.rssMB < 0.9 * fromMB && steady >= 8) break;
   }
   return { ...last, seconds: (performance.now() - t0) / 1000 };
 }

@@ -112,7 +112,7 @@ describe('documents of files not open in the editor', () => {
     lean.setOpen(returns, true, false);
     assert.ok(isReleased(lean.workspace.get(orders)!) && isReleased(lean.workspace.get(returns)!), 'not parsed again on opening');
     assert.deepEqual(lean.getDiagnostics(orders), full.getDiagnostics(orders), 'the diagnostics do not need the document');
-    lean.workspace.restoreDocument(orders);
+    lean.restoreDocument(orders);
     assert.ok(lean.workspace.get(orders)!.doc && !isReleased(lean.workspace.get(orders)!), 'parsed again when asked');
     // An edit before that: the file is parsed whole and keeps its document, being open.
     const text = files.get(returns)!.replace(/\n$/, '\n# typed\n');

@@ -97,7 +97,7 @@ function lineStartOf(text: string, offset: number): number {
  * (29 versions of the issue-3 bot's 2.9 MB training file, 81 MB, after the bench's 54 edits; a heap snapshot). A cons
  * string is flattened into a new string when sliced, so the result is a view into a copy of the chunk alone.
  */
-export function detached(text: string): string {
+function detached(text: string): string {
   return text.length < 13 ? text : (' ' + text).slice(1); // V8 copies slices under 13 characters anyway
 }
 
