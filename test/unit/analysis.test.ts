@@ -225,6 +225,46 @@ intents:
     assert.equal(relatedLine(new Map([[f.uris['/bot/a.bot.yaml'], f.service.getDiagnostics(f.uris['/bot/a.bot.yaml'])]]) as Sent), 4);
   });
 
+  it("keeps a file's bot-wide problems, moved with its text, until its checks run again", () => {
+    const a = `intents:\n  one:\n    examples:\n      en: [where is my parcel, track it, find it, locate it, chase it]\n  lonely:\n    examples:\n      en: [hello there, yo]\n`;
+    const b = `intents:\n  two:\n    examples:\n      en: [where is my parcel, a1, b1, c1, d1]\n`;
+    const f = fixture(`${MANIFEST}\n//- /bot/a.bot.yaml\n${a}//- /bot/b.bot.yaml\n${b}`);
+    const uri = f.uris['/bot/a.bot.yaml'];
+    f.service.deferChecks();
+    f.service.changedDiagnostics([...f.service.runChecks('checks'), ...f.service.runChecks('heavy')]);
+    const shown = () => problems(f.service, uri).sort();
+    const before = shown();
+    assert.deepEqual(before, ['2:3 missing-examples', '2:3 unused-intent', '4:12 duplicate-example', '5:3 missing-examples', '5:3 unused-intent', '7:7 few-examples'].sort());
+    const relatedInB = () => f.service.getDiagnostics(f.uris['/bot/b.bot.yaml']).find((d) => d.code === 'duplicate-example')?.relatedInformation?.[0].location.range.start.line;
+    assert.equal(relatedInB(), 3);
+
+    // A line typed above everything: the same problems, a line lower, published at once with the file's own.
+    const edited = `# where to find things\n${a}`;
+    f.service.setFile(uri, edited, 2);
+    const published = f.service.changedDiagnostics([uri]).get(uri)?.map((d) => `${d.range.start.line + 1}:${d.range.start.character + 1} ${d.code}`).sort();
+    const lower = before.map((p) => p.replace(/^\d+/, (line) => String(Number(line) + 1))).sort();
+    assert.deepEqual(published, lower);
+    assert.deepEqual(shown(), lower);
+
+    // Typing inside the duplicated example: its problem waits for the checks; the others stay where they are.
+    const typed = edited.replace('where is my parcel,', 'where is my parcels,');
+    f.service.setFile(uri, typed, 3);
+    assert.deepEqual(shown(), lower.filter((p) => !p.endsWith('duplicate-example')));
+
+    // The checks run again: what a service that never deferred them gives.
+    f.service.changedDiagnostics([...f.service.runChecks('checks'), ...f.service.runChecks('heavy')]);
+    const fresh = fixture(`${MANIFEST}\n//- /bot/a.bot.yaml\n${typed}//- /bot/b.bot.yaml\n${b}`);
+    assert.deepEqual(shown(), problems(fresh.service, fresh.uris['/bot/a.bot.yaml']).sort());
+    assert.equal(relatedInB(), undefined, 'the duplicate is gone');
+
+    // Another line above: every problem moves, a confusable example (its message built when read) as the others.
+    const full = () => f.service.getDiagnostics(uri).map((d) => `${d.range.start.line + 1}:${d.range.start.character + 1} ${d.code} ${d.message} ${JSON.stringify(d.data)}`).sort();
+    const checked = full();
+    assert.ok(checked.some((d) => d.includes('confusable-examples')), checked.join('\n'));
+    f.service.setFile(uri, `# and more\n${typed}`, 4);
+    assert.deepEqual(full(), checked.map((p) => p.replace(/^\d+/, (line) => String(Number(line) + 1))).sort());
+  });
+
   it('normalises plain ASCII examples as the full Unicode path does', () => {
     const full = (text: string) =>
       text.replace(/\[([^\]\n]*)\]\([^)\n]*\)/g, '$1').normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ').trim();

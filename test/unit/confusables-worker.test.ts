@@ -25,7 +25,7 @@ const FILES: Record<string, string> = {
   '/bot/b.bot.yaml': `intents:
   order.where:
     examples:
-      en: [where is my parcel please now, I want to know where my orders are]
+      en: [where is my parcel please now, 'I want to know where my [orders](item) are!']
       fr: [où est mon colis s'il vous plaît merci]
   order.stop:
     examples:

@@ -7,10 +7,11 @@ import { analyzeBot, analyzeBotInSteps, CHECKS, HEAVY_CHECKS } from './analysis'
 import { prefetchConfusables } from './analysis/confusables';
 import type { BotAnalysis } from './analysis';
 import { nearest } from './fuzzy';
+import { commonPrefix, commonSuffix } from './incremental';
 import type { Bot, Workspace } from './workspace';
 import { ORPHANS } from './workspace';
 import type { LineMap } from './lines';
-import type { FileModel, Kind, Problem } from './types';
+import type { FileModel, Kind, Problem, Span } from './types';
 import { KIND_NAMES } from './types';
 
 const UNKNOWN_CODE: Record<Kind, DiagnosticCode> = {
@@ -239,7 +240,10 @@ export class Diagnostician {
     for (const tier of Object.keys(TIERS) as Tier[]) {
       const analysis = this.analysis(tier, bot);
       if (!analysis) continue;
-      if (analysis.models.get(uri) === this.workspace.get(uri)) problems.push(...(analysis.problems.get(uri) ?? []));
+      const analysed = analysis.models.get(uri);
+      const model = this.workspace.get(uri);
+      if (analysed === model) problems.push(...(analysis.problems.get(uri) ?? []));
+      else if (analysed && model) problems.push(...carriedOver(analysis, analysed, model));
       if (uri === bot.manifestUri()) {
         for (const failure of analysis.failures) {
           problems.push({ code: 'check-failed', message: `The ${failure.check} checks could not run: ${failure.error.message}. The other checks ran.`, span: { start: 0, end: 0 } });
@@ -401,6 +405,113 @@ interface GivenFile {
 }
 
 const givenBefore = new WeakMap<Problem, Given>();
+
+/**
+ * Per analysis, the last version of each file its problems were moved into (\`carriedOver\`): its text, and its
+ * model while it is alive (the next version moves them on from there, so each edit is told apart from the others).
+ */
+const carried = new WeakMap<BotAnalysis, Map<string, { model: WeakRef<FileModel>; text: string; problems: Problem[] }>>();
+
+/**
+ * A problem at another place than the problem it stands for (\`carriedOver\`). The rest is read from that problem when
+ * asked: a confusable example builds its message then (confusables.ts).
+ */
+class MovedProblem implements Problem {
+  constructor(
+    readonly original: Problem,
+    readonly span: Span,
+    /** Its related places, when some of them moved too. */
+    private readonly movedRelated: Problem['related'],
+  ) {}
+
+  get code(): Problem['code'] {
+    return this.original.code;
+  }
+
+  get message(): string {
+    return this.original.message;
+  }
+
+  get related(): Problem['related'] {
+    return this.movedRelated ?? this.original.related;
+  }
+
+  get data(): Problem['data'] {
+    return this.original.data;
+  }
+}
+
+/**
+ * A file's problems from an analysis of an older version of it, moved to where their text is now, until the checks
+ * run on this version: those in the changed part of the text are dropped, and so are those with a related place there.
+ * Without them, typing in a file took its bot-wide warnings away at each keystroke and gave them back once typing
+ * paused. A problem before the change is the same object; one after it is a \`MovedProblem\` that starts from the
+ * problem's \`Given\`, so its diagnostic is reused when its line and column did not move.
+ */
+function carriedOver(analysis: BotAnalysis, analysed: FileModel, now: FileModel): Problem[] {
+  let files = carried.get(analysis);
+  if (!files) carried.set(analysis, (files = new Map()));
+  const last = files.get(now.uri);
+  if (last?.model.deref() === now) return last.problems;
+  const text = last?.text ?? analysed.text;
+  const old = last?.problems ?? analysis.problems.get(now.uri) ?? [];
+  const problems: Problem[] = [];
+  if (old.length > 0) {
+    const start = commonPrefix(text, now.text);
+    const end = text.length - commonSuffix(text, now.text, start);
+    const delta = now.text.length - text.length;
+    // Where the line and column of a place stay as they were: before the change, and after the line it ends on when it
+    // added or removed no line. There a problem's diagnostic is given again as it is (thousands in a big file).
+    const sameLines = countLines(text, start, end) === countLines(now.text, start, end + delta);
+    const lineEnd = text.indexOf('\n', end);
+    const stays = (span: Span) => span.end < start || (sameLines && lineEnd !== -1 && span.start > lineEnd);
+    // Text typed at either end of a span changes what it covers (an example, an id) as much as text inside it.
+    const touches = (span: Span) => span.end >= start && span.start <= end;
+    const moved = (span: Span) => (span.start > end ? { start: span.start + delta, end: span.end + delta } : span);
+    for (const problem of old) {
+      const span = problem.span;
+      if (touches(span)) continue;
+      const original = problem instanceof MovedProblem ? problem.original : problem;
+      const given = givenBefore.get(problem);
+      if (!relatesTo(original, now.uri)) {
+        // Most problems: their related places, if any, are in other files.
+        if (span.end < start) {
+          if (given && stays(span)) given.lines = now.lines;
+          problems.push(problem);
+          continue;
+        }
+        const copy = new MovedProblem(original, moved(span), undefined);
+        if (given) givenBefore.set(copy, { diagnostic: given.diagnostic, setting: given.setting, hash: given.hash, lines: stays(span) ? now.lines : given.lines, relatedLines: given.relatedLines });
+        problems.push(copy);
+        continue;
+      }
+      const related = problem.related!;
+      const here = related.filter((r) => r.uri === now.uri);
+      if (here.some((r) => touches(r.span))) continue;
+      if (span.start < start && here.every((r) => r.span.start < start)) problems.push(problem);
+      else problems.push(new MovedProblem(original, moved(span), related.map((r) => (r.uri === now.uri ? { ...r, span: moved(r.span) } : r))));
+    }
+  }
+  files.set(now.uri, { model: new WeakRef(now), text: now.text, problems });
+  return problems;
+}
+
+/** Whether a problem has a related place in a file (its own, for \`carriedOver\`), read once per problem. */
+function relatesTo(problem: Problem, uri: string): boolean {
+  let answer = relatedHere.get(problem);
+  if (answer === undefined) relatedHere.set(problem, (answer = problem.related?.some((r) => r.uri === uri) ?? false));
+  return answer;
+}
+
+const relatedHere = new WeakMap<Problem, boolean>();
+
+/** The line breaks in \`text\` from \`start\` to \`end\`. */
+function countLines(text: string, start: number, end: number): number {
+  let count = 0;
+  for (let at = text.indexOf('\n', start); at !== -1 && at < end; at = text.indexOf('\n', at + 1)) count++;
+  return count;
+}
+
 /** A file's problems that depend on the rest of its bot, with the bot and version they were read from. */
 const semanticOf = new WeakMap<FileModel, { bot: Bot; version: number; problems: Problem[] }>();
 
