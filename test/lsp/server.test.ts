@@ -73,6 +73,20 @@ describe('the language server over stdio', function () {
     assert.match(String(deadEnd.message), /`stuck_node` is a dead end/);
   });
 
+  it('keeps a file\'s bot-wide warnings in the publish of each edit, moved with the text', async () => {
+    const file = uri('support/typing.bot.yaml');
+    const text = 'flows:\n  typing_flow:\n    nodes:\n      typing_node:\n        say: { en: Hi, fr: Salut }\n';
+    await client.connection.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri: file, languageId: 'botmaster', version: 1, text } });
+    await client.waitForDiagnostics(file, (d) => d.some((x) => x.code === 'dead-end'));
+    await client.connection.sendNotification(DidChangeTextDocumentNotification.type, {
+      textDocument: { uri: file, version: 2 },
+      contentChanges: [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, text: '# typed above\n' }],
+    });
+    // The first publish of the new version, sent before the bot-wide checks run again.
+    const typed = await client.waitForDiagnostics(file, (_d, v) => v === 2);
+    assert.deepEqual(typed.diagnostics.filter((d) => d.code === 'dead-end').map((d) => d.range.start.line), [4]);
+  });
+
   it('publishes confusable examples, found in the worker thread, and follows an edit', async () => {
     const file = uri('support/nlu/lookalike.bot.yaml');
     const text = 'intents:\n  account.lookalike:\n    examples:\n      en:\n        - I forgot my passwords\n        - something else entirely\n';
