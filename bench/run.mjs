@@ -349,6 +349,9 @@ async function runBotmaster(ctx) {
     endEdits();
     r.edit = stats(e.samples);
     r.editWrong = e.wrong;
+    // What each edit's publish carries: all of the file's diagnostics (its bot-wide ones too), the size of each message.
+    const last = session.diagnostics.get(uriOf(large.file))?.diagnostics ?? [];
+    r.editPublish = `${last.length.toLocaleString('en')} diagnostics, ${(JSON.stringify(last).length / 1e6).toFixed(2)} MB of JSON`;
     log(`botmaster: edit -> diagnostics p50 ${r.edit.p50.toFixed(1)} ms, p95 ${r.edit.p95.toFixed(1)} ms (${e.wrong} unexpected results)`);
 
     // Completion and definition in a flow file.
@@ -644,7 +647,7 @@ async function main() {
   out.push('');
   out.push('Details:');
   out.push(`- botmaster cold index: ${bm.coldProblems ? `${bm.coldProblems.errors} errors, ${bm.coldProblems.warnings} warnings in the bot` : 'n/a'}; edits with unexpected diagnostics: ${bm.editWrong ?? 'n/a'}; definition found: ${bm.definitionFound ?? 'n/a'}; schema probe (\`exemples:\`) reported: ${bm.schema?.reported ?? 'n/a'}.`);
-  out.push(`- botmaster completion: ${bm.completionDetail ?? 'n/a'}. Edit min/max ${ms(bm.edit?.min)} / ${ms(bm.edit?.max)}.`);
+  out.push(`- botmaster completion: ${bm.completionDetail ?? 'n/a'}. Edit min/max ${ms(bm.edit?.min)} / ${ms(bm.edit?.max)}; the publish after the last edit: ${bm.editPublish ?? 'n/a'}.`);
   if (yls) {
     out.push(`- yaml-language-server: validates after a fixed 200 ms delay (validationDelayMs), included in its edit → diagnostics times. Completion: ${yls.completionDetail ?? 'n/a'}. Schema probe reported: ${yls.schema?.reported ?? 'n/a'}${yls.schema?.message ? ` ("${yls.schema.message.split('\n')[0]}")` : ''}. RSS before opening a file ${mb(yls.memIndexed?.rssMB)}.`);
   }

@@ -4,11 +4,13 @@
  * Runs inside VS Code (IPC) or standalone: `botmaster-language-server --stdio`.
  */
 import * as os from 'node:os';
+import { inspect } from 'node:util';
 import { fileURLToPath } from 'node:url';
-import { CodeActionKind, createConnection, ErrorCodes, FileChangeType, ProposedFeatures, ResponseError, TextDocuments, TextDocumentSyncKind } from 'vscode-languageserver/node';
+import { CodeActionKind, createConnection, ErrorCodes, FileChangeType, ProposedFeatures, ResponseError, StreamMessageReader, StreamMessageWriter, TextDocuments, TextDocumentSyncKind } from 'vscode-languageserver/node';
 import type { InitializeParams, InitializeResult } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { startConfusablesWorker } from './host/confusablesWorker';
+import { diagnosticsCachingEncoder } from './host/jsonEncoder';
 import { fileUri, findDialogFiles, readText } from './host/files';
 import { createSpellers } from './host/spelling';
 import { createLanguageService, isDialogFile, RenameError } from './service';
@@ -16,8 +18,32 @@ import { GRAPH_REQUEST } from './service/graph';
 import type { GraphParams } from './service/graph';
 import { registerSimulator } from './simulator/register';
 
-const connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
+const connection = process.argv.includes('--stdio') ? stdioConnection() : createConnection(ProposedFeatures.all);
+
+/**
+ * Over stdio (VS Code's transport for this server, and the bench's), the open files' diagnostics are written from
+ * bytes kept per diagnostic (host/jsonEncoder.ts). vscode-languageserver sets up stdio itself only with its own
+ * writer, so this does what it does then: exit when the client's end closes, and send \`console\` output to the
+ * client's log, since stdout carries the protocol.
+ */
+function stdioConnection() {
+  const writer = new StreamMessageWriter(process.stdout, { charset: 'utf-8', contentTypeEncoder: diagnosticsCachingEncoder((uri) => documents.get(uri) !== undefined) });
+  const created = createConnection(ProposedFeatures.all, new StreamMessageReader(process.stdin), writer);
+  let shutdown = false;
+  created.onShutdown(() => {
+    shutdown = true;
+  });
+  const exit = () => process.exit(shutdown ? 0 : 1);
+  process.stdin.on('end', exit);
+  process.stdin.on('close', exit);
+  const log = (send: (message: string) => void) => (...args: unknown[]) => send(args.map((a) => (typeof a === 'string' ? a : inspect(a))).join(' '));
+  console.log = log((m) => created.console.log(m));
+  console.info = log((m) => created.console.info(m));
+  console.warn = log((m) => created.console.warn(m));
+  console.error = log((m) => created.console.error(m));
+  return created;
+}
 const service = createLanguageService();
 service.deferChecks();
 service.keepDocumentsOfOpenFilesOnly();
