@@ -43,8 +43,12 @@ describe('Graph preview in VS Code', function () {
       type Rendered = { nodes?: number }[];
       await waitFor<Rendered>('the preview to draw the new node', () => vscode.commands.executeCommand<Rendered>(RENDERED), (r) => r?.[0]?.nodes === 122);
     } finally {
-      await vscode.commands.executeCommand('workbench.action.files.revert');
+      // Revert this document, whichever editor has the focus now (the preview may have taken it on a slow machine):
+      // a document left dirty comes back with the next window, and the UI tests then find the extra node.
+      await vscode.window.showTextDocument(document, vscode.ViewColumn.One);
+      await vscode.commands.executeCommand('workbench.action.files.revert', document.uri);
     }
+    await waitFor('the edited document to be reverted', () => document.isDirty, (dirty) => !dirty, 10_000);
     type Rendered = { nodes?: number }[];
     await waitFor<Rendered>('the preview to drop it again', () => vscode.commands.executeCommand<Rendered>(RENDERED), (r) => r?.[0]?.nodes === 121);
   });

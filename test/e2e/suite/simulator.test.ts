@@ -49,8 +49,11 @@ describe('Simulator in VS Code', function () {
       const answered = await waitFor<Shown>('the edited answer', shown, (s) => s[0]?.turns === 3);
       assert.deepStrictEqual(answered[0].last!.slice(0, 2), ['You: hi', 'Welcome back from the e2e test!']);
     } finally {
-      await vscode.commands.executeCommand('workbench.action.files.revert');
+      // This document, whichever editor has the focus now (see graphPreview.test.ts).
+      await vscode.window.showTextDocument(document, vscode.ViewColumn.One);
+      await vscode.commands.executeCommand('workbench.action.files.revert', document.uri);
     }
+    await waitFor('the edited document to be reverted', () => document.isDirty, (dirty) => !dirty, 10_000);
   });
 
   it('starts at a node from the code lens "Simulate from here"', async function () {
