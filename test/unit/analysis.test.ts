@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { analyzeBot } from '../../server/src/service/analysis';
+import { analyzeBot, analyzeBotInSteps, CHECKS } from '../../server/src/service/analysis';
 import { ConfusableIndex, filterNeeds, findConfusables, jaccard, trigramTokens } from '../../server/src/service/analysis/confusables';
 import type { ExampleText } from '../../server/src/service/analysis/confusables';
 import { luhn, validIban, findPersonalData } from '../../server/src/service/analysis/privacy';
@@ -263,6 +263,24 @@ intents:
     assert.ok(checked.some((d) => d.includes('confusable-examples')), checked.join('\n'));
     f.service.setFile(uri, `# and more\n${typed}`, 4);
     assert.deepEqual(full(), checked.map((p) => p.replace(/^\d+/, (line) => String(Number(line) + 1))).sort());
+  });
+
+  it('walks a long dialog in steps: loops and reachability pause, and find what one go finds', function () {
+    this.timeout(20_000);
+    // A chain of 5,000 nodes, then a loop that never waits and a node nothing leads to.
+    const chain = Array.from({ length: 5000 }, (_, i) => `      n${i}: { say: { en: Hi, fr: Salut }, goto: n${i + 1} }\n`).join('');
+    const text = `bot: { name: Long, locales: [en, fr], start: n0, fallback: n0 }\nflows:\n  long:\n    nodes:\n${chain}      n5000: { say: { en: Hi, fr: Salut }, goto: spin }\n      spin: { say: { en: Hi, fr: Salut }, goto: n5000 }\n      alone: { say: { en: Hi, fr: Salut }, end: true }\n`;
+    const f = fixture(text);
+    const bot = f.service.workspace.botOf(f.uris['/bot/main.bot.yaml']);
+    let steps = 0;
+    const run = analyzeBotInSteps(f.service.workspace, bot, { dialog: CHECKS.dialog });
+    let step = run.next();
+    for (; !step.done; step = run.next()) steps++;
+    // Before the check, the file, before the loops, a pause in the 5,003 nodes' walk for loops, before reachability,
+    // after the dialog is put together, after the walk, the file again (in one go, it was two steps).
+    assert.ok(steps >= 8, `${steps} steps`);
+    const found = [...step.value.problems.values()].flat().map((p) => p.code).sort();
+    assert.deepEqual(found, ['endless-loop', 'endless-loop', 'unreachable-node']);
   });
 
   it('normalises plain ASCII examples as the full Unicode path does', () => {

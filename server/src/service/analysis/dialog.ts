@@ -1,7 +1,7 @@
 /** Checks of the dialog tree: dead ends, waiting without a fallback, loops that never wait, asks without a prompt, branches. */
 import { parseCondition } from '../conditions';
 import type { FileModel, NodeInfo } from '../types';
-import { reachableNodes } from '../reachability';
+import { dialogOf, reachableNodes } from '../reachability';
 import { neverTrue } from './conditionFacts';
 import type { BotContext, Report } from './context';
 
@@ -48,18 +48,27 @@ export function* checkDialog(context: BotContext, report: Report): Generator<voi
       checkBranch(context, model, id, node, report);
     }
   }
-  checkLoops(context, report);
-  checkReachable(context, report);
+  // Each a few steps: on a bot of 20,000 nodes the two took 300 ms in one go after an edit, and an edit that came
+  // meanwhile waited for them.
+  yield;
+  yield* checkLoops(context, report);
+  yield;
+  yield* checkReachable(context, report);
 }
 
 /** Nodes and flows that no conversation reaches from the entry point, the global intents or the fallbacks. */
-function checkReachable(context: BotContext, report: Report): void {
+function* checkReachable(context: BotContext, report: Report): Generator<void, void, void> {
   if (!context.manifest?.start || !context.isDefined('node', context.manifest.start)) return; // nothing to start from
+  // The dialog put together (the changed files read again), then the walk through it.
+  dialogOf(context.workspace, context.bot);
+  yield;
   const reachable = reachableNodes(context.workspace, context.bot);
+  yield;
   // The flows with a node reached (a node's flow is that of its first definition): once, not once per node.
   const reachedFlows = new Set<string | undefined>();
   for (const defs of context.bot.ids('node').values()) if (reachable.has(defs[0].id)) reachedFlows.add(defs[0].flow);
   for (const model of context.models) {
+    yield;
     for (const def of model.definitions) {
       if (def.kind === 'flow') {
         if (!reachedFlows.has(def.id)) report.add(model.uri, { code: 'unreachable-flow', message: `No conversation reaches the flow \`${def.id}\`: nothing leads to any of its nodes from the entry point, a global intent or a fallback.`, span: def.span });
@@ -101,7 +110,7 @@ function checkBranch(context: BotContext, model: FileModel, id: string, node: No
 }
 
 /** Cycles of nodes that go on by themselves (goto, flow, branch) without ever waiting, ending or handing off. */
-function checkLoops(context: BotContext, report: Report): void {
+function* checkLoops(context: BotContext, report: Report): Generator<void, void, void> {
   const nodes = context.nodes();
   const flowStart = new Map<string, string | undefined>();
   for (const model of context.models) for (const [id, flow] of model.flows) flowStart.set(id, flow.start);
@@ -110,7 +119,7 @@ function checkLoops(context: BotContext, report: Report): void {
     if (!entry || waits(context, entry.node) || entry.node.end || entry.node.handoff) return [];
     return entry.node.moves.filter((m) => m.auto).map((m) => (m.kind === 'flow' ? flowStart.get(m.id) : m.id)).filter((t): t is string => !!t && nodes.has(t));
   };
-  for (const cycle of stronglyConnected([...nodes.keys()], next)) {
+  for (const cycle of yield* stronglyConnected([...nodes.keys()], next)) {
     const loops = cycle.length > 1 || next(cycle[0]).includes(cycle[0]);
     if (!loops) continue;
     const path = cycle.length > 6 ? [...cycle.slice(0, 6), '…'] : [...cycle, cycle[0]];
@@ -125,14 +134,21 @@ function checkLoops(context: BotContext, report: Report): void {
   }
 }
 
-/** Tarjan's algorithm, iterative (big bots have deep chains): the strongly connected components. */
-export function stronglyConnected(ids: string[], next: (id: string) => string[]): string[][] {
+/** Nodes visited between two pauses of \`stronglyConnected\`. */
+const SCC_STEP = 4000;
+
+/**
+ * Tarjan's algorithm, iterative (big bots have deep chains): the strongly connected components. It pauses every
+ * \`SCC_STEP\` nodes (the graph must not change meanwhile: an analysis is dropped when its bot changes).
+ */
+export function* stronglyConnected(ids: string[], next: (id: string) => string[]): Generator<void, string[][], void> {
   const index = new Map<string, number>();
   const low = new Map<string, number>();
   const onStack = new Set<string>();
   const stack: string[] = [];
   const components: string[][] = [];
   let counter = 0;
+  let pauseAt = SCC_STEP;
   for (const root of ids) {
     if (index.has(root)) continue;
     const work: { id: string; edges: string[]; i: number }[] = [{ id: root, edges: next(root), i: 0 }];
@@ -141,6 +157,10 @@ export function stronglyConnected(ids: string[], next: (id: string) => string[])
     stack.push(root);
     onStack.add(root);
     while (work.length > 0) {
+      if (counter >= pauseAt) {
+        pauseAt = counter + SCC_STEP;
+        yield;
+      }
       const frame = work[work.length - 1];
       if (frame.i < frame.edges.length) {
         const to = frame.edges[frame.i++];
