@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
  * The LSP adapter: wires the connection to the language service and nothing else.
- * Runs inside VS Code (IPC) or standalone: `botmaster-language-server --stdio`.
+ * Runs over stdio (`botmaster-language-server --stdio`: VS Code starts it so, as any other editor would), or over IPC.
  */
 import * as os from 'node:os';
 import { inspect } from 'node:util';
