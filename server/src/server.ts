@@ -60,6 +60,9 @@ if (worker === '1' || (worker !== '0' && os.availableParallelism() > 2)) {
 service.setSpellers(
   createSpellers({ onLoad: (message) => connection.console.info(`Botmaster: ${message}`), onError: (message) => connection.console.error(`Botmaster: ${message}`) }),
 );
+/** When the workspace was indexed, and the tiers of checks that have run once since (told in the log, once each). */
+let indexedAt: number | undefined;
+const coldChecked = new Set<string>();
 /** Bot-wide checks run once the user pauses this long (the heavy ones, like confusable examples, after a longer pause). */
 const CHECK_DELAYS_MS = { checks: 150, heavy: 750 } as const;
 const checkTimers: Partial<Record<keyof typeof CHECK_DELAYS_MS, NodeJS.Timeout>> = {};
@@ -81,6 +84,10 @@ function scheduleChecks(): void {
         }
         const result = safely(() => service.stepChecks(tier, 20), { done: true, files: [] });
         if (result.files.length > 0) schedulePublish(result.files);
+        if (result.done && indexedAt !== undefined && !coldChecked.has(tier)) {
+          coldChecked.add(tier);
+          connection.console.info(`Botmaster: the ${tier === 'heavy' ? 'heavy bot-wide checks (confusable examples)' : 'bot-wide checks'} ran ${Date.now() - indexedAt} ms after indexing`);
+        }
         if (!result.done && !checkTimers[tier]) setImmediate(step);
       };
       step();
@@ -203,6 +210,7 @@ async function indexWorkspace(): Promise<void> {
     }
   }
   indexing = false;
+  indexedAt = Date.now();
   schedulePublish([]);
   connection.console.info(`Botmaster: indexed ${files.length} dialog files in ${Date.now() - started} ms`);
 }
