@@ -62,7 +62,7 @@ service.setSpellers(
 );
 /** When the workspace was indexed, and the tiers of checks that have run once since (told in the log, once each). */
 let indexedAt: number | undefined;
-const coldChecked = new Set<string>();
+const coldChecked = new Set<keyof typeof CHECK_DELAYS_MS>();
 /** Bot-wide checks run once the user pauses this long (the heavy ones, like confusable examples, after a longer pause). */
 const CHECK_DELAYS_MS = { checks: 150, heavy: 750 } as const;
 const checkTimers: Partial<Record<keyof typeof CHECK_DELAYS_MS, NodeJS.Timeout>> = {};
