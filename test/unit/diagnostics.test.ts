@@ -3,6 +3,7 @@ import schema from '../../schemas/bot.schema.json';
 import { CODES } from '../../server/src/service';
 import type { Diagnostic } from 'vscode-languageserver-types';
 import { hashDiagnostic } from '../../server/src/service/diagnostics';
+import { editDistance, nearest } from '../../server/src/service/fuzzy';
 import { fixture, problems } from '../fixture';
 
 const MANIFEST = `
@@ -260,6 +261,38 @@ bot: { name: B, locales: [en], start: s }
 
   it("the manifest's `checks:` accepts every code, and only them (schema and codes.ts agree)", () => {
     assert.deepEqual([...schema.definitions.manifest.properties.checks.propertyNames.enum].sort(), Object.keys(CODES).sort());
+  });
+});
+
+describe('did-you-mean (nearest ids)', () => {
+  it('finds what comparing with every id finds, in the same order', () => {
+    // The letters filter only skips ids too far apart: the answers are those of the edit distance alone.
+    let seed = 7;
+    const random = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2147483648) % n);
+    const letters = 'abcdeé_.-1ABCÉİß';
+    const word = () => Array.from({ length: 2 + random(12) }, () => letters[random(letters.length)]).join('');
+    const ids = Array.from({ length: 400 }, word);
+    const byDistance = (name: string) => {
+      const limit = name.length <= 3 ? 1 : Math.max(2, Math.floor(name.length / 3));
+      return ids
+        .filter((id) => id !== name)
+        .map((id) => ({ id, d: editDistance(name.toLowerCase(), id.toLowerCase(), limit) }))
+        .filter((x) => x.d <= limit)
+        .sort((x, y) => x.d - y.d || x.id.localeCompare(y.id))
+        .slice(0, 3)
+        .map((x) => x.id);
+    };
+    let found = 0;
+    for (let i = 0; i < 600; i++) {
+      // Half of the names are an id with a letter changed, so that there are answers to find.
+      const base = ids[random(ids.length)];
+      const at = random(base.length);
+      const name = i % 2 ? word() : base.slice(0, at) + letters[random(letters.length)] + base.slice(at + 1);
+      const expected = byDistance(name);
+      assert.deepEqual(nearest(name, ids), expected, name);
+      found += expected.length;
+    }
+    assert.ok(found > 300, `${found} answers`);
   });
 });
 

@@ -65,6 +65,14 @@ export function semanticProblems(workspace: Workspace, model: FileModel): Proble
       related: others.map((d) => ({ uri: d.uri, span: d.span, message: `Also defined here` })),
     });
   }
+  // The same unknown id is often referred to many times (a node that was deleted): its nearest ids are found once.
+  const nearestIds = new Map<string, string[]>();
+  const near = (kind: Kind, id: string): string[] => {
+    const key = `${kind}:${id}`;
+    let found = nearestIds.get(key);
+    if (!found) nearestIds.set(key, (found = kind === 'locale' ? [] : nearest(id, bot.ids(kind).keys())));
+    return found;
+  };
   for (const ref of model.references) {
     if (bot.definitions.has(`${ref.kind}:${ref.id}`)) continue;
     if (ref.kind === 'locale' && !manifest) continue; // nothing to check languages against
@@ -73,37 +81,37 @@ export function semanticProblems(workspace: Workspace, model: FileModel): Proble
       if (bot.lookup('entity', entity).length === 0) continue; // the unknown entity is reported already
       const values = [...bot.ids('value').keys()].filter((v) => v.startsWith(entity + ':')).map((v) => v.slice(entity.length + 1));
       const value = ref.id.slice(entity.length + 1);
+      const suggestions = nearest(value, values);
       problems.push({
         code: 'unknown-entity-value',
-        message: `The entity \`${entity}\` has no value \`${value}\`.` + didYouMean(value, values) + (values.length && !nearest(value, values).length ? ` Its values: ${values.slice(0, 10).join(', ')}.` : ''),
+        message: `The entity \`${entity}\` has no value \`${value}\`.` + didYouMean(suggestions) + (values.length && !suggestions.length ? ` Its values: ${values.slice(0, 10).join(', ')}.` : ''),
         span: ref.span,
-        data: { suggestions: nearest(value, values), kind: 'value', id: ref.id },
+        data: { suggestions, kind: 'value', id: ref.id },
       });
       continue;
     }
+    const suggestions = near(ref.kind, ref.id);
     problems.push({
       code: UNKNOWN_CODE[ref.kind],
-      message: unknownMessage(bot, ref.kind, ref.id),
+      message: unknownMessage(bot, ref.kind, ref.id, suggestions),
       span: ref.span,
-      data: { suggestions: ref.kind === 'locale' ? [] : nearest(ref.id, bot.ids(ref.kind).keys()), kind: ref.kind, id: ref.id },
+      data: { suggestions, kind: ref.kind, id: ref.id },
     });
   }
   return problems;
 }
 
-function didYouMean(name: string, candidates: Iterable<string>): string {
-  const near = nearest(name, candidates);
+function didYouMean(near: string[]): string {
   if (near.length === 0) return '';
   return ` Did you mean ${near.map((n) => `\`${n}\``).join(near.length > 2 ? ', ' : ' or ').replace(/, ([^,]*)$/, ' or $1')}?`;
 }
 
-function unknownMessage(bot: Bot, kind: Kind, id: string): string {
-  const ids = bot.ids(kind).keys();
+function unknownMessage(bot: Bot, kind: Kind, id: string, suggestions: string[]): string {
   if (kind === 'locale') {
     const locales = [...bot.ids('locale').keys()];
     return `This bot does not speak \`${id}\`: its languages are ${locales.map((l) => `\`${l}\``).join(', ')} (see \`locales\` in the manifest).`;
   }
-  return `There is no ${KIND_NAMES[kind]} named \`${id}\`.` + didYouMean(id, ids);
+  return `There is no ${KIND_NAMES[kind]} named \`${id}\`.` + didYouMean(suggestions);
 }
 
 /** A problem as an LSP diagnostic. (A field added here must be added to `hashDiagnostic`, or a change to it is not published.) */
