@@ -46,6 +46,13 @@ function stdioConnection() {
 }
 const service = createLanguageService();
 service.deferChecks();
+/**
+ * Diagnostics per file, unless the editor's settings say otherwise (`botmaster.maxProblemsPerFile`): VS Code's own
+ * limit, past which it drops the rest. A bot-wide check can find thousands in one training file, and every keystroke
+ * there would send them all.
+ */
+const MAX_PROBLEMS_PER_FILE = 1000;
+service.setSettings({ maxProblemsPerFile: MAX_PROBLEMS_PER_FILE });
 service.keepDocumentsOfOpenFilesOnly();
 // Confusable examples in a worker thread (dist/server/confusables-worker.js, next to this bundle), from three cores
 // on. On two, the worker takes the core that the editor and the typing path need: on the issue-3 bench, edit →
@@ -215,10 +222,14 @@ async function indexWorkspace(): Promise<void> {
   connection.console.info(`Botmaster: indexed ${files.length} dialog files in ${Date.now() - started} ms`);
 }
 
-/** VS Code settings (`botmaster.checks`): severity per diagnostic code. */
+/** VS Code settings: `botmaster.checks` (severity per diagnostic code), `botmaster.maxProblemsPerFile` (0: no limit). */
 function applySettings(settings: unknown): void {
-  const checks = (settings as { botmaster?: { checks?: Record<string, string> } } | undefined)?.botmaster?.checks;
-  service.setSettings({ checks: (checks ?? {}) as never });
+  const botmaster = (settings as { botmaster?: { checks?: Record<string, string>; maxProblemsPerFile?: unknown } } | undefined)?.botmaster;
+  const max = botmaster?.maxProblemsPerFile;
+  service.setSettings({
+    checks: (botmaster?.checks ?? {}) as never,
+    maxProblemsPerFile: typeof max === 'number' && Number.isInteger(max) && max >= 0 ? max : MAX_PROBLEMS_PER_FILE,
+  });
   schedulePublish(service.allFiles());
 }
 

@@ -6,6 +6,7 @@ import { pathToFileURL } from 'node:url';
 import {
   CompletionRequest,
   DefinitionRequest,
+  DidChangeConfigurationNotification,
   DidChangeTextDocumentNotification,
   DidOpenTextDocumentNotification,
   DocumentSymbolRequest,
@@ -105,6 +106,29 @@ describe('the language server over stdio', function () {
     assert.equal(changed.diagnostics.filter((d) => d.code === 'confusable-examples').length, 1);
     assert.ok(client.logs.some((m) => /confusable examples are checked in a worker thread/.test(m)), 'the worker started');
     assert.deepEqual(client.logs.filter((m) => /the check runs in the server's thread/.test(m)), [], 'and did not fail');
+  });
+
+  it('sends at most 1,000 diagnostics per file, with a note of the others, and follows botmaster.maxProblemsPerFile', async () => {
+    const file = uri('support/many.bot.yaml');
+    const nodes = Array.from({ length: 1100 }, (_, i) => `      many_${i}: { say: { en: Hi, fr: Salut }, goto: nowhere_${i} }\n`).join('');
+    const text = `flows:\n  many_flow:\n    nodes:\n${nodes}`;
+    await client.connection.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri: file, languageId: 'botmaster', version: 1, text } });
+    const first = await client.waitForDiagnostics(file, (_d, v) => v === 1);
+    assert.equal(first.diagnostics.length, 1000);
+    assert.equal(first.diagnostics[0].code, 'too-many-problems');
+    assert.match(String(first.diagnostics[0].message), /^This file has 1,\d{3} problems: the editor shows 999 of them/);
+    const unknown = first.diagnostics.filter((d) => d.code === 'unknown-node');
+    assert.equal(unknown.length, 999, 'the errors go first');
+    assert.deepEqual(unknown.slice(0, 2).map((d) => d.range.start.line), [3, 4], 'in the order of the file');
+    await client.connection.sendNotification(DidChangeConfigurationNotification.type, { settings: { botmaster: { maxProblemsPerFile: 10 } } });
+    const ten = await client.waitForDiagnostics(file, (d) => d.length === 10);
+    assert.equal(ten.diagnostics[0].code, 'too-many-problems');
+    await client.connection.sendNotification(DidChangeConfigurationNotification.type, { settings: { botmaster: { maxProblemsPerFile: 0 } } });
+    const all = await client.waitForDiagnostics(file, (d) => d.length > 1000);
+    assert.equal(all.diagnostics.filter((d) => d.code === 'unknown-node').length, 1100);
+    assert.ok(!all.diagnostics.some((d) => d.code === 'too-many-problems'));
+    await client.connection.sendNotification(DidChangeConfigurationNotification.type, { settings: { botmaster: {} } });
+    await client.waitForDiagnostics(file, (d) => d.length === 1000);
   });
 
   it('answers completion, definition, references and hover', async () => {

@@ -534,6 +534,57 @@ intents:
     assert.deepEqual(problems(g.service, g.uris['/bot/x.bot.yaml'], ['unused-intent']), []);
   });
 
+  it('gives at most maxProblemsPerFile diagnostics per file, the most severe first, with a note of how many more', () => {
+    // Four errors (unknown nodes), then warnings (few examples, unused intents) and infos (spelling is off here).
+    const f = fixture(`${MANIFEST}
+//- /bot/x.bot.yaml
+intents:
+  a1: { examples: { en: [a], fr: [b] } }
+  a2: { examples: { en: [a2], fr: [b2] } }
+flows:
+  extra:
+    nodes:
+      n1: { goto: nowhere1 }
+      n2: { goto: nowhere2 }
+      n3: { goto: nowhere3 }
+      n4: { goto: nowhere4 }
+`);
+    const uri = f.uris['/bot/x.bot.yaml'];
+    const all = f.service.getDiagnostics(uri);
+    const errors = all.filter((d) => d.severity === 1);
+    const warnings = all.filter((d) => d.severity === 2);
+    assert.equal(errors.length, 4, all.map((d) => d.code).join());
+    assert.ok(warnings.length >= 4, all.map((d) => d.code).join());
+    const key = (d: { code?: unknown; range: { start: { line: number; character: number } } }) => `${d.code}@${d.range.start.line}:${d.range.start.character}`;
+    const capped = (max: number) => {
+      f.service.setSettings({ maxProblemsPerFile: max });
+      return f.service.getDiagnostics(uri);
+    };
+
+    const three = capped(3);
+    assert.equal(three.length, 3);
+    assert.equal(three[0].code, 'too-many-problems');
+    assert.deepEqual(three[0].range, { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } });
+    assert.equal(three[0].message, `This file has ${all.length} problems: the editor shows 2 of them, the most severe first, and not the other ${all.length - 2}. Run \`botmaster check\` on the file to list them all, or turn off the checks you do not need (\`checks:\` in the manifest).`);
+    assert.deepEqual(three.slice(1).map(key), errors.slice(0, 2).map(key), 'the first two errors, in order');
+
+    const seven = capped(7);
+    assert.equal(seven.length, 7);
+    assert.deepEqual(new Set(seven.slice(1).map(key)), new Set([...errors, ...warnings.slice(0, 2)].map(key)), 'every error, then the first warnings');
+    assert.deepEqual(seven.slice(1).map(key), all.map(key).filter((k) => seven.slice(1).map(key).includes(k)), 'in the order of the whole list');
+
+    assert.deepEqual(capped(all.length).map(key), all.map(key), 'a file within the limit gives them all');
+    assert.deepEqual(capped(0).map(key), all.map(key), '0: no limit');
+
+    f.service.setSettings({ maxProblemsPerFile: 3, checks: { 'too-many-problems': 'off' } });
+    assert.deepEqual(f.service.getDiagnostics(uri).map(key), errors.slice(0, 3).map(key), 'the note turned off: three problems');
+
+    // What the server publishes goes through changedDiagnostics: the same limit, and a change of it is a change.
+    f.service.setSettings({ maxProblemsPerFile: 5 });
+    assert.equal(f.service.changedDiagnostics([uri]).get(uri)?.length, 5);
+    assert.equal(f.service.changedDiagnostics([uri]).get(uri), undefined, 'nothing changed');
+  });
+
   it('a check that throws is reported once and the others still run', () => {
     const f = fixture(MANIFEST);
     const bot = f.service.workspace.botOf(f.uris['/bot/bot.bot.yaml']);

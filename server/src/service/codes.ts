@@ -65,6 +65,7 @@ export const CODES = {
   'unused-entity': { severity: 'warning', title: 'An entity nothing uses' },
   // Robustness
   'check-failed': { severity: 'info', title: 'A check could not run' },
+  'too-many-problems': { severity: 'info', title: 'More problems in a file than the editor is given' },
 } as const satisfies Record<string, { severity: Severity; title: string }>;
 
 export type DiagnosticCode = keyof typeof CODES;

@@ -138,6 +138,38 @@ export function toDiagnostic(workspace: Workspace, model: FileModel, problem: Pr
 /** Settings that change diagnostics, from the editor (the manifest's `checks` win over them). */
 export interface DiagnosticSettings {
   checks?: Record<string, SeveritySetting>;
+  /**
+   * At most this many diagnostics per file (the most severe first, then in the file's order), the last of them a
+   * `too-many-problems` that tells how many more there are; none or 0: no limit (the CLI). The language server sets
+   * it: VS Code shows at most 1,000 per file anyway, and a bot-wide check can find thousands in one training file,
+   * which each keystroke there would otherwise send.
+   */
+  maxProblemsPerFile?: number;
+}
+
+const RANK: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
+
+/** Which of a file's problems (by their severities) to show when only \`count\` can be: the most severe, in order. */
+function mostSevere(settings: readonly Severity[], count: number): boolean[] {
+  const perRank = [0, 0, 0];
+  for (const s of settings) perRank[RANK[s]]++;
+  // The problems of ranks below \`rank\` all go; of \`rank\` itself, the first \`left\` in order.
+  let rank = 0;
+  let left = count;
+  while (rank < perRank.length && perRank[rank] <= left) left -= perRank[rank++];
+  return settings.map((s) => RANK[s] < rank || (RANK[s] === rank && left-- > 0));
+}
+
+/** The problem that says a file has more problems than the editor is given. */
+function tooManyProblems(total: number, limit: number): Problem {
+  const shown = limit - 1;
+  return {
+    code: 'too-many-problems',
+    message:
+      `This file has ${total.toLocaleString('en-US')} problems: the editor shows ${shown.toLocaleString('en-US')} of them, the most severe first, and not the other ${(total - shown).toLocaleString('en-US')}. ` +
+      'Run `botmaster check` on the file to list them all, or turn off the checks you do not need (`checks:` in the manifest).',
+    span: { start: 0, end: 0 },
+  };
 }
 
 /**
@@ -289,17 +321,39 @@ export class Diagnostician {
     if (!model) return file;
     const overrides = this.workspace.manifestOf(this.workspace.botOf(uri))?.manifest?.checks;
     const keep = this.workspace.keepsDocumentOf(uri);
-    for (const problem of this.problems(uri)) {
-      const setting = (overrides?.get(problem.code) ?? this.settings.checks?.[problem.code] ?? CODES[problem.code].severity) as SeveritySetting;
-      if (setting === 'off') continue;
+    const settingOf = (code: DiagnosticCode) => (overrides?.get(code) ?? this.settings.checks?.[code] ?? CODES[code].severity) as SeveritySetting;
+    const shown = (problem: Problem): boolean => {
       const silenced = model.suppressions.size > 0 ? model.suppressions.get(model.lines.lineOf(problem.span.start)) : undefined;
-      if (silenced && (silenced.has(problem.code) || silenced.has('*'))) continue;
+      return !silenced || !(silenced.has(problem.code) || silenced.has('*'));
+    };
+    let problems: Problem[] = [];
+    let settings: Severity[] = [];
+    for (const problem of this.problems(uri)) {
+      const setting = settingOf(problem.code);
+      if (setting === 'off' || !shown(problem)) continue;
+      problems.push(problem);
+      settings.push(setting);
+    }
+    const limit = this.settings.maxProblemsPerFile;
+    if (limit !== undefined && limit > 0 && problems.length > limit) {
+      const summary = tooManyProblems(problems.length, limit);
+      const summarySetting = settingOf(summary.code);
+      const summed = summarySetting !== 'off' && shown(summary);
+      const kept = mostSevere(settings, summed ? limit - 1 : limit);
+      problems = problems.filter((_, i) => kept[i]);
+      settings = settings.filter((_, i) => kept[i]);
+      if (summed) {
+        problems.unshift(summary);
+        settings.unshift(summarySetting as Severity);
+      }
+    }
+    problems.forEach((problem, i) => {
       this.built = undefined;
-      const given = this.givenOf(model, problem, setting, keep);
+      const given = this.givenOf(model, problem, settings[i], keep);
       if (this.built) (file.fresh ??= new Map()).set(file.given.length, this.built);
       file.problems.push(problem);
       file.given.push(given);
-    }
+    });
     return file;
   }
 
