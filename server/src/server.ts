@@ -135,8 +135,9 @@ function flush(): void {
     pending.delete(uri);
     done++;
     const version = documents.get(uri)?.version;
-    let diagnostics = safely(() => service.changedDiagnostics([uri]), new Map()).get(uri);
-    if (!diagnostics && version !== undefined && publishedVersions.get(uri) !== version) diagnostics = safely(() => service.getDiagnostics(uri), []);
+    // A new version of an open document gets its diagnostics even when they did not change: the editor waits for them.
+    const newVersion = version !== undefined && publishedVersions.get(uri) !== version;
+    const diagnostics = safely(() => service.changedDiagnostics([uri], () => newVersion), new Map()).get(uri) ?? (newVersion ? [] : undefined);
     if (!diagnostics) continue;
     publishedVersions.set(uri, version);
     void connection.sendDiagnostics({ uri, diagnostics, version });

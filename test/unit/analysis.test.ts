@@ -610,6 +610,11 @@ slots: { s: { type: text } }
     f.service.changedDiagnostics(Object.values(f.uris));
     const changed = f.service.changedDiagnostics(f.service.setFile(f.uris['/bot/b.bot.yaml'], 'flows: { g: { nodes: { n: { say: { en: x, fr: y }, end: true } } } }', 2));
     assert.deepEqual([...changed.keys()].sort(), [f.uris['/bot/a.bot.yaml']], 'only a.bot.yaml: its response became unused');
+    // The server asks for a new version's diagnostics even when they did not change: the editor waits for them.
+    const b = f.uris['/bot/b.bot.yaml'];
+    const again = f.service.changedDiagnostics(f.service.setFile(b, 'flows: { g: { nodes: { n: { say: { en: x, fr: y }, end: true } } } }\n', 3), (uri) => uri === b);
+    assert.deepEqual([...again.keys()], [b]);
+    assert.deepEqual(again.get(b), f.service.getDiagnostics(b));
   });
 });
 

@@ -410,9 +410,9 @@ export class Diagnostician {
 
   /**
    * Of `known` files (those an edit may have changed, or the files of a bot whose checks just ran), those whose
-   * diagnostics differ from the last ones given, with their new diagnostics.
+   * diagnostics differ from the last ones given, and those \`wanted\` (given all the same), with their new diagnostics.
    */
-  changedFiles(known: Iterable<string>): Map<string, Diagnostic[]> {
+  changedFiles(known: Iterable<string>, wanted?: (uri: string) => boolean): Map<string, Diagnostic[]> {
     const candidates = new Set<string>(known);
     // Checks that run at once can change any file of an edited bot; deferred ones say which files when they run.
     if (!this.deferChecks) for (const uri of [...candidates]) for (const file of this.workspace.botOf(uri).files) candidates.add(file);
@@ -428,7 +428,7 @@ export class Diagnostician {
         high = (Math.imul(high, 0x297a2d39) + Math.floor(g.hash / 0x4000000)) & 0x3ffffff;
       }
       const signature = high * 0x4000000 + low;
-      if (this.published.get(uri) !== signature) changed.set(uri, this.diagnosticsOf(file));
+      if (this.published.get(uri) !== signature || wanted?.(uri)) changed.set(uri, this.diagnosticsOf(file));
       this.published.set(uri, signature);
       if (!this.workspace.get(uri)) this.published.delete(uri);
     }

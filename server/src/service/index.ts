@@ -39,8 +39,11 @@ export function createLanguageService() {
     keepDocumentsOfOpenFilesOnly: () => workspace.keepDocumentsOfOpenFilesOnly(),
     hasFile: (uri: string) => workspace.get(uri) !== undefined,
     getDiagnostics: (uri: string) => diagnostician.diagnostics(uri),
-    /** Of the files whose diagnostics may have changed (and the other files of their bots), those that did change. */
-    changedDiagnostics: (uris: Iterable<string>) => diagnostician.changedFiles(uris),
+    /**
+     * Of the files whose diagnostics may have changed (and the other files of their bots), those that did change, and
+     * those \`wanted\` says to give anyway (a new version of an open document, whose diagnostics the editor waits for).
+     */
+    changedDiagnostics: (uris: Iterable<string>, wanted?: (uri: string) => boolean) => diagnostician.changedFiles(uris, wanted),
     /** Checks that threw, for the server to log once each. */
     checkFailures: () => diagnostician.failures.splice(0),
     setSettings: (settings: DiagnosticSettings) => {
