@@ -78,6 +78,11 @@ function scheduleChecks(): void {
   for (const tier of ['checks', 'heavy'] as const) {
     if (!service.hasStaleChecks(tier)) continue;
     clearTimeout(checkTimers[tier]);
+    // After indexing, nobody is typing for the checks to wait for: the cheap ones start once the index's diagnostics
+    // are out (each slice of them schedules the checks again), the heavy ones once the cheap ones ran (their
+    // diagnostics schedule them again), and the steps of both still wait for a quiet moment.
+    const cold = !coldChecked.has(tier) && (tier === 'checks' || coldChecked.has('checks'));
+    const delay = cold ? 0 : CHECK_DELAYS_MS[tier];
     checkTimers[tier] = setTimeout(() => {
       checkTimers[tier] = undefined;
       if (indexing) return;
@@ -98,7 +103,7 @@ function scheduleChecks(): void {
         if (!result.done && !checkTimers[tier]) setImmediate(step);
       };
       step();
-    }, CHECK_DELAYS_MS[tier]);
+    }, delay);
   }
 }
 let roots: string[] = [];
