@@ -139,8 +139,8 @@ export function toDiagnostic(workspace: Workspace, model: FileModel, problem: Pr
 export interface DiagnosticSettings {
   checks?: Record<string, SeveritySetting>;
   /**
-   * At most this many diagnostics per file (the most severe first, then in the file's order), the last of them a
-   * `too-many-problems` that tells how many more there are; none or 0: no limit (the CLI). The language server sets
+   * At most this many diagnostics per file (the most severe first, then in the order of \`problems\`), one of them a
+   * `too-many-problems` at the top of the file that tells how many more there are; none or 0: no limit (the CLI). The language server sets
    * it: VS Code shows at most 1,000 per file anyway, and a bot-wide check can find thousands in one training file,
    * which each keystroke there would otherwise send.
    */
@@ -149,7 +149,7 @@ export interface DiagnosticSettings {
 
 const RANK: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
 
-/** Which of a file's problems (by their severities) to show when only \`count\` can be: the most severe, in order. */
+/** Which of a file's problems (by their severities) to show when only \`count\` can be: the most severe, in their order. */
 function mostSevere(settings: readonly Severity[], count: number): boolean[] {
   const perRank = [0, 0, 0];
   for (const s of settings) perRank[RANK[s]]++;
