@@ -95,8 +95,9 @@ function shiftRecord(record: IntentRecord, delta: number): IntentRecord {
     ...record,
     start: record.start + delta,
     info: ShiftedIntentInfo.of(record.info, delta),
-    definitions: record.definitions.map((d) => ({ ...d, span: shift(d.span), full: shift(d.full) })),
-    references: record.references.map((r) => ({ ...r, span: shift(r.span) })),
+    // Written out rather than spread: spreading them was most of an edit's moving of intents (4 ms of the 1.45 MB file's).
+    definitions: record.definitions.map((d) => ({ kind: d.kind, id: d.id, uri: d.uri, span: shift(d.span), full: shift(d.full), flow: d.flow })),
+    references: record.references.map((r) => ({ kind: r.kind, id: r.id, uri: r.uri, span: shift(r.span) })),
   };
 }
 
