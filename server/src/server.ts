@@ -75,12 +75,14 @@ const CHECK_DELAYS_MS = { checks: 150, heavy: 750 } as const;
 const checkTimers: Partial<Record<keyof typeof CHECK_DELAYS_MS, NodeJS.Timeout>> = {};
 
 function scheduleChecks(): void {
+  // Not while diagnostics wait to be sent (the index's, at the cold start, go in slices): the last slice schedules them.
+  if (pending.size > 0) return;
   for (const tier of ['checks', 'heavy'] as const) {
     if (!service.hasStaleChecks(tier)) continue;
     clearTimeout(checkTimers[tier]);
     // After indexing, nobody is typing for the checks to wait for: the cheap ones start once the index's diagnostics
-    // are out (each slice of them schedules the checks again), the heavy ones once the cheap ones ran (their
-    // diagnostics schedule them again), and the steps of both still wait for a quiet moment.
+    // are out, the heavy ones once the cheap ones ran (their diagnostics schedule them again), and the steps of both
+    // still wait for a quiet moment.
     const cold = !coldChecked.has(tier) && (tier === 'checks' || coldChecked.has('checks'));
     const delay = cold ? 0 : CHECK_DELAYS_MS[tier];
     checkTimers[tier] = setTimeout(() => {
