@@ -75,7 +75,6 @@ export function nearest(name: string, candidates: Iterable<string>, max = 3): st
   try {
     for (const candidate of candidates) {
       if (candidate === name) continue;
-      if (Math.abs(candidate.length - lower.length) > limit + 1) continue; // (a lower case may have another length)
       const apart = lettersApart(lower.length, candidate);
       if (apart !== undefined && apart > limit) continue;
       const d = editDistance(lower, candidate.toLowerCase(), limit);
