@@ -3,7 +3,8 @@
  * missing translation, remove a duplicate example, fix a misspelt word (spellingActions.ts). Every fix is a minimal text
  * edit: comments and layout stay.
  */
-import { isMap, isScalar, visit } from 'yaml';
+import { visit } from 'yaml';
+import { isMap, isScalar } from './yamlNodes';
 import type { Node as YamlNode, Pair, YAMLMap, YAMLSeq } from 'yaml';
 import { CodeActionKind } from 'vscode-languageserver-types';
 import type { CodeAction, Diagnostic, Range, TextEdit } from 'vscode-languageserver-types';

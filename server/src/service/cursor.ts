@@ -3,7 +3,7 @@
  * types a key or a value, and the word being typed. The structure comes from `yaml`'s tree; the current line's own text
  * (which may not parse yet) decides key or value.
  */
-import { isMap, isScalar, isSeq } from 'yaml';
+import { isMap, isScalar, isSeq } from './yamlNodes';
 import type { Node as YamlNode } from 'yaml';
 import { documentOf } from './documents';
 import type { FileModel, Span } from './types';

@@ -4,7 +4,8 @@
  * the positions after it. Any doubt (the edit crosses entries, the old or new text has errors, aliases, flow-style
  * sections, a change of indentation) falls back to a full parse, so the result is always what a full parse would give.
  */
-import { isCollection, isMap, isNode, isPair, isScalar, parseDocument } from 'yaml';
+import { parseDocument } from 'yaml';
+import { isCollection, isMap, isNode, isPair, isScalar } from './yamlNodes';
 import type { Document, Node as YamlNode, Pair, YAMLMap } from 'yaml';
 import { LineMap } from './lines';
 import { findDeepNesting, type ParsedText } from './parse';

@@ -2,7 +2,7 @@
  * From a parsed YAML document to the file's model: definitions, references, texts and the facts hover needs.
  * The walk follows the format (schemas/bot.schema.json) and skips whatever has the wrong shape: the schema check reports that.
  */
-import { isMap, isPair, isScalar, isSeq } from 'yaml';
+import { isMap, isPair, isScalar, isSeq } from './yamlNodes';
 import type { Node as YamlNode, Pair, Scalar, YAMLMap } from 'yaml';
 import { parseCondition } from './conditions';
 import type { ParsedText } from './parse';

@@ -6,7 +6,7 @@
  * Read from the files' YAML documents (the models keep no flow-level facts), with the shapes the schema allows;
  * anything else is skipped, as in model.ts.
  */
-import { isMap, isScalar, isSeq } from 'yaml';
+import { isMap, isScalar, isSeq } from './yamlNodes';
 import { documentOf } from './documents';
 import { getPair, keyOf, pairsOf } from './model';
 import type { Bot, Workspace } from './workspace';

@@ -4,7 +4,7 @@
  */
 import Ajv from 'ajv';
 import type { ErrorObject, ValidateFunction } from 'ajv';
-import { isMap, isNode, isScalar, isSeq } from 'yaml';
+import { isMap, isNode, isScalar, isSeq } from './yamlNodes';
 import type { Document, Node as YamlNode, Pair } from 'yaml';
 import schemaJson from '../../../schemas/bot.schema.json';
 import { closest } from './fuzzy';

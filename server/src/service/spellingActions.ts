@@ -3,7 +3,7 @@
  * of milliseconds each), and "add the word to the bot's words" (an item appended to the manifest's `words:` list,
  * created under `bot:` when missing). Minimal text edits: comments and layout stay.
  */
-import { isMap, isScalar, isSeq } from 'yaml';
+import { isMap, isScalar, isSeq } from './yamlNodes';
 import type { Node as YamlNode, Pair, YAMLMap } from 'yaml';
 import { CodeActionKind } from 'vscode-languageserver-types';
 import type { CodeAction, Diagnostic, TextEdit } from 'vscode-languageserver-types';
