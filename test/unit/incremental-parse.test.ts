@@ -1,4 +1,6 @@
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import * as v8 from 'node:v8';
 import * as vm from 'node:vm';
 import { createLanguageService } from '../../server/src/service';
@@ -135,6 +137,14 @@ describe('incremental re-parse of large files', () => {
     const counts = incremental.workspace.parseCounts;
     assert.ok(counts.partial >= 20, `most edits were re-parsed in part: ${JSON.stringify(counts)}`);
     assert.ok(botIndex(incremental).some((line) => line.startsWith('def intent:added.intent: file:///ws/bot/other') && line.includes(BIG)), 'an intent was defined in both files');
+  });
+
+  it("takes yaml's type guards from yamlNodes.ts, not through the bundle's getters at every call", () => {
+    const dir = path.resolve(__dirname, '../../../server/src/service');
+    const files = fs.readdirSync(dir, { recursive: true }).map(String).filter((f) => f.endsWith('.ts') && path.basename(f) !== 'yamlNodes.ts');
+    assert.ok(files.length > 20, `${files.length} files read`);
+    const fromYaml = files.filter((f) => /import\s*\{[^}]*\bis[A-Z]\w*[^}]*\}\s*from\s*'yaml'/.test(fs.readFileSync(path.join(dir, f), 'utf8')));
+    assert.deepEqual(fromYaml, []);
   });
 
   it('keeps no old version of the file alive through the entries an edit parsed', () => {
