@@ -74,7 +74,7 @@ export function semanticProblems(workspace: Workspace, model: FileModel): Proble
     return found;
   };
   for (const ref of model.references) {
-    if (bot.definitions.has(`${ref.kind}:${ref.id}`)) continue;
+    if (bot.defines(ref.kind, ref.id)) continue;
     if (ref.kind === 'locale' && !manifest) continue; // nothing to check languages against
     if (ref.kind === 'value') {
       const entity = ref.id.slice(0, ref.id.indexOf(':'));

@@ -120,8 +120,8 @@ export class Bot {
     for (let j = 0; j < model.definitions.length; j++) {
       if (j >= defs.start && j < defs.newEnd) continue;
       const before = old.definitions[j < defs.start ? j : j - defs.newEnd + defs.oldEnd];
-      if (before === model.definitions[j] || defKeys.has(keyOf(before.kind, before.id))) continue;
-      const list = this.definitions.get(keyOf(before.kind, before.id));
+      if (before === model.definitions[j] || (defKeys.size > 0 && defKeys.has(keyOf(before.kind, before.id)))) continue;
+      const list = this.idsByKind.get(before.kind)?.get(before.id);
       const at = list ? list.indexOf(before) : -1;
       if (!list || at === -1) return undefined;
       defSwaps.push({ list, at, def: model.definitions[j] });
@@ -189,7 +189,13 @@ export class Bot {
   }
 
   lookup(kind: Kind, id: string): Definition[] {
-    return this.definitions.get(keyOf(kind, id)) ?? [];
+    // By kind, then id: the same lists as \`definitions\`, without making a key (this runs for every name at every edit).
+    return this.idsByKind.get(kind)?.get(id) ?? [];
+  }
+
+  /** Whether something of this kind has this id in the bot. */
+  defines(kind: Kind, id: string): boolean {
+    return this.idsByKind.get(kind)?.has(id) ?? false;
   }
 
   ids(kind: Kind): Map<string, Definition[]> {

@@ -36,7 +36,7 @@ export class BotContext {
   }
 
   isDefined(kind: Kind, id: string): boolean {
-    return this.bot.definitions.has(`${kind}:${id}`);
+    return this.bot.defines(kind, id);
   }
 }
 

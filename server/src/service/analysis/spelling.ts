@@ -223,7 +223,7 @@ export function* checkSpelling(context: BotContext, report: Report): Generator<v
   let values: Set<string> | undefined;
   const isId = (word: string) => {
     for (const form of new Set([word, word.toLowerCase()])) {
-      for (const kind of ID_KINDS) if (context.bot.definitions.has(`${kind}:${form}`)) return true;
+      for (const kind of ID_KINDS) if (context.bot.defines(kind, form)) return true;
     }
     values ??= new Set([...(context.bot.idsByKind.get('value')?.keys() ?? [])].map((v) => v.slice(v.indexOf(':') + 1).toLowerCase()));
     return values.has(word.toLowerCase());
