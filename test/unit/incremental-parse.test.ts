@@ -43,6 +43,7 @@ function snapshot(service: LanguageService) {
     messages: model.messages.map((m) => `${m.role}@${m.keySpan.start}:${m.texts.map((t) => `${t.locale}=${t.text}@${t.span.start}`).join('|')}`),
     intents: [...model.intents].map(([id, i]) => `${id}@${i.span.start}:${[...i.examples].map(([l, e]) => `${l}=${e.map((x) => `${x.text}@${x.span.start}`).join('|')}`).join(';')}`),
     nodes: [...model.nodes].map(([id, n]) => `${id}@${n.span.start}:${JSON.stringify(n.moves)}`),
+    suppressions: [...model.suppressions].map(([line, codes]) => `${line}:${[...codes].join(',')}`),
     lineStarts: [...model.parsed.lines.lineStarts],
     length: model.parsed.lines.length,
     // The bot's index, which an edit updates in place when the file names the same things as before.
@@ -55,7 +56,7 @@ function botIndex(service: LanguageService): string[] {
   const lines: string[] = [];
   for (const [key, defs] of bot.definitions) lines.push(`def ${key}: ${defs.map((d) => `${d.uri}@${d.span.start}`).join(' ')}`);
   for (const [kind, ids] of bot.idsByKind) for (const [id, defs] of ids) lines.push(`id ${kind}:${id}: ${defs.map((d) => `${d.uri}@${d.span.start}`).join(' ')}`);
-  for (const [key, byFile] of bot.references) for (const [uri, refs] of byFile) lines.push(`ref ${key} ${uri}: ${refs.map((r) => `${r.span.start}-${r.span.end}`).join(' ')}`);
+  for (const [kind, ids] of bot.referencesByKind) for (const [id, byFile] of ids) for (const [uri, refs] of byFile) lines.push(`ref ${kind}:${id} ${uri}: ${refs.map((r) => `${r.span.start}-${r.span.end}`).join(' ')}`);
   return lines.sort();
 }
 
@@ -100,6 +101,11 @@ const EDITS: ((text: string, r: () => number) => string)[] = [
     const next = text.indexOf('  topic.intent_', at + 5);
     return at === -1 || next === -1 ? text : text.slice(0, at) + text.slice(next);
   },
+  // silence a code on an intent's line
+  (text, r) => {
+    const at = text.indexOf('  topic.intent_', Math.floor(r() * text.length * 0.7));
+    return at === -1 ? text : text.slice(0, at) + '  # botmaster-ignore few-examples\n' + text.slice(at);
+  },
 ];
 
 describe('incremental re-parse of large files', () => {
@@ -121,9 +127,14 @@ describe('incremental re-parse of large files', () => {
       full.setFile(OTHER, OTHER_TEXT);
       full.setFile(BIG, text, version);
       assert.deepEqual(snapshot(incremental), snapshot(full), label);
+      sawBoth ||= botIndex(incremental).some((line) => line.startsWith('def intent:added.intent: file:///ws/bot/other') && line.includes(BIG));
+      sawSuppression ||= incremental.workspace.get(BIG)!.suppressions.size > 0;
     };
+    let sawBoth = false;
+    let sawSuppression = false;
     for (let step = 0; step < 40; step++) {
-      const which = Math.floor(r() * EDITS.length);
+      // Each kind of edit once, then at random.
+      const which = step < EDITS.length ? step : Math.floor(r() * EDITS.length);
       const before = text;
       text = EDITS[which](text, r);
       check(`after edit ${step} (kind ${which})`);
@@ -136,7 +147,33 @@ describe('incremental re-parse of large files', () => {
     }
     const counts = incremental.workspace.parseCounts;
     assert.ok(counts.partial >= 20, `most edits were re-parsed in part: ${JSON.stringify(counts)}`);
-    assert.ok(botIndex(incremental).some((line) => line.startsWith('def intent:added.intent: file:///ws/bot/other') && line.includes(BIG)), 'an intent was defined in both files');
+    assert.ok(sawBoth, 'an intent was defined in both files');
+    assert.ok(sawSuppression, 'a suppression comment was typed');
+  });
+
+  it('finds a suppression comment typed one character at a time, and loses it when it is deleted', function () {
+    this.timeout(60_000);
+    const service = createLanguageService();
+    const base = bigFile();
+    const at = base.indexOf('  topic.intent_7:');
+    const comment = '  #   botmaster-ignore few-examples\n';
+    const suppressions = () => [...service.workspace.get(BIG)!.suppressions].map(([line, codes]) => `${line}:${[...codes].join(',')}`);
+    const fresh = (text: string) => {
+      const other = createLanguageService();
+      other.setFile(BIG, text);
+      return [...other.workspace.get(BIG)!.suppressions].map(([line, codes]) => `${line}:${[...codes].join(',')}`);
+    };
+    service.setFile(BIG, base, 1);
+    let version = 1;
+    // Typed in order, then the '#' last (the word is there before it is a comment), then deleted from the front.
+    const typed = [...Array(comment.length).keys()].map((n) => comment.slice(0, n + 1));
+    const steps = [...typed, ...typed.slice(4).map((t) => t.replace('#', '')).reverse(), comment.slice(1), comment, comment.slice(5), ''];
+    for (const part of steps) {
+      const text = base.slice(0, at) + part + base.slice(at);
+      service.setFile(BIG, text, ++version);
+      assert.deepEqual(suppressions(), fresh(text), JSON.stringify(part));
+    }
+    assert.deepEqual(fresh(base.slice(0, at) + comment + base.slice(at)), [`${base.slice(0, at).split('\n').length}:few-examples`], 'the comment silences the next line');
   });
 
   it("takes yaml's type guards from yamlNodes.ts, not through the bundle's getters at every call", () => {

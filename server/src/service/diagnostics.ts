@@ -7,7 +7,7 @@ import { analyzeBot, analyzeBotInSteps, CHECKS, HEAVY_CHECKS } from './analysis'
 import { prefetchConfusables } from './analysis/confusables';
 import type { BotAnalysis } from './analysis';
 import { nearest } from './fuzzy';
-import { commonPrefix, commonSuffix } from './incremental';
+import { changedWindow } from './incremental';
 import type { Bot, Workspace } from './workspace';
 import { ORPHANS } from './workspace';
 import type { LineMap } from './lines';
@@ -519,9 +519,7 @@ function carriedOver(analysis: BotAnalysis, analysed: FileModel, now: FileModel)
   const old = last?.problems ?? analysis.problems.get(now.uri) ?? [];
   const problems: Problem[] = [];
   if (old.length > 0) {
-    const start = commonPrefix(text, now.text);
-    const end = text.length - commonSuffix(text, now.text, start);
-    const delta = now.text.length - text.length;
+    const { start, oldEnd: end, delta } = changedWindow(text, now.text);
     // Where the line and column of a place stay as they were: before the change, and after the line it ends on when it
     // added or removed no line. There a problem's diagnostic is given again as it is (thousands in a big file).
     const sameLines = countLines(text, start, end) === countLines(now.text, start, end + delta);

@@ -174,7 +174,7 @@ export interface FileModel {
   conditions: { text: string; span: Span; contentStart?: number }[];
   descriptions: Map<string, string>;
   /** Lines (0-based) after a `# botmaster-ignore code...` comment, with the codes silenced there. */
-  suppressions: Map<number, Set<string>>;
+  suppressions: ReadonlyMap<number, ReadonlySet<string>>;
 }
 
 export interface FlowInfo {

@@ -12,6 +12,7 @@ import { validateEntries } from './schema';
 import type { Definition, FileModel, Kind, Reference } from './types';
 
 export const ORPHANS = '';
+const NO_FILES: ReadonlyMap<string, Reference[]> = new Map();
 
 export function keyOf(kind: Kind, id: string): string {
   return `${kind}:${id}`;
@@ -29,7 +30,8 @@ export class Bot {
   readonly files = new Set<string>();
   readonly manifests = new Set<string>();
   readonly definitions = new Map<string, Definition[]>();
-  readonly references = new Map<string, Map<string, Reference[]>>();
+  /** References by kind, then id, then file: without a \`kind:id\` key, which typing made for every moved reference. */
+  readonly referencesByKind = new Map<Kind, Map<string, Map<string, Reference[]>>>();
   readonly idsByKind = new Map<Kind, Map<string, Definition[]>>();
 
   constructor(readonly root: string) {}
@@ -49,18 +51,38 @@ export class Bot {
     }
     // The file's references grouped by id first, so that each list is stored at its size: a list grown by `push`
     // keeps room for 16 more, and a big bot has 120,000 of them (18 MB, most holding one or two references).
-    const mine = new Map<string, Reference[]>();
+    const mine = new Map<Kind, Map<string, Reference[]>>();
     for (const ref of model.references) {
-      const key = keyOf(ref.kind, ref.id);
-      const list = mine.get(key);
+      let ids = mine.get(ref.kind);
+      if (!ids) mine.set(ref.kind, (ids = new Map()));
+      const list = ids.get(ref.id);
       if (list) list.push(ref);
-      else mine.set(key, [ref]);
+      else ids.set(ref.id, [ref]);
     }
-    for (const [key, list] of mine) {
-      let byFile = this.references.get(key);
-      if (!byFile) this.references.set(key, (byFile = new Map()));
-      byFile.set(model.uri, list.length > 1 ? list.slice() : list);
+    for (const [kind, ids] of mine) {
+      for (const [id, list] of ids) this.filesReferring(kind, id, true)!.set(model.uri, list.length > 1 ? list.slice() : list);
     }
+  }
+
+  /** The files that refer to an id, with their references in each (made when \`create\` and missing). */
+  private filesReferring(kind: Kind, id: string, create = false): Map<string, Reference[]> | undefined {
+    let ids = this.referencesByKind.get(kind);
+    if (!ids) {
+      if (!create) return undefined;
+      this.referencesByKind.set(kind, (ids = new Map()));
+    }
+    let byFile = ids.get(id);
+    if (!byFile && create) ids.set(id, (byFile = new Map()));
+    return byFile;
+  }
+
+  /** Forgets an id's references in one file. */
+  private dropReferences(kind: Kind, id: string, uri: string): void {
+    const ids = this.referencesByKind.get(kind);
+    const byFile = ids?.get(id);
+    if (!byFile) return;
+    byFile.delete(uri);
+    if (byFile.size === 0) ids!.delete(id);
   }
 
   remove(model: FileModel): void {
@@ -80,11 +102,7 @@ export class Bot {
         this.idsByKind.get(def.kind)?.delete(def.id);
       }
     }
-    for (const ref of model.references) {
-      const byFile = this.references.get(keyOf(ref.kind, ref.id));
-      byFile?.delete(model.uri);
-      if (byFile && byFile.size === 0) this.references.delete(keyOf(ref.kind, ref.id));
-    }
+    for (const ref of model.references) this.dropReferences(ref.kind, ref.id, model.uri);
   }
 
   /**
@@ -134,7 +152,7 @@ export class Bot {
       if (j >= refs.start && j < refs.newEnd) continue;
       const before = old.references[j < refs.start ? j : j - refs.newEnd + refs.oldEnd];
       if (before === model.references[j] || refKeys.get(before.kind)?.has(before.id)) continue;
-      const list = this.references.get(keyOf(before.kind, before.id))?.get(uri);
+      const list = this.filesReferring(before.kind, before.id)?.get(uri);
       const at = list ? list.indexOf(before, cursors.get(list) ?? 0) : -1;
       if (!list || at === -1) return undefined;
       cursors.set(list, at + 1);
@@ -173,15 +191,8 @@ export class Bot {
       for (const ref of model.references) refKeys.get(ref.kind)?.get(ref.id)?.push(ref);
       for (const [kind, ids] of refKeys) {
         for (const [id, list] of ids) {
-          const key = keyOf(kind, id);
-          let byFile = this.references.get(key);
-          if (list.length > 0) {
-            if (!byFile) this.references.set(key, (byFile = new Map()));
-            byFile.set(uri, list.slice()); // at its size (see add)
-          } else if (byFile) {
-            byFile.delete(uri);
-            if (byFile.size === 0) this.references.delete(key);
-          }
+          if (list.length > 0) this.filesReferring(kind, id, true)!.set(uri, list.slice()); // at its size (see add)
+          else this.dropReferences(kind, id, uri);
         }
       }
     }
@@ -203,8 +214,20 @@ export class Bot {
   }
 
   referencesTo(kind: Kind, id: string): Reference[] {
-    const byFile = this.references.get(keyOf(kind, id));
+    const byFile = this.filesReferring(kind, id);
     return byFile ? [...byFile.values()].flat() : [];
+  }
+
+  /** How many references an id has in the bot. */
+  referenceCount(kind: Kind, id: string): number {
+    let count = 0;
+    for (const refs of this.filesReferring(kind, id)?.values() ?? []) count += refs.length;
+    return count;
+  }
+
+  /** The files that refer to an id. */
+  referringFiles(kind: Kind, id: string): IterableIterator<string> {
+    return (this.filesReferring(kind, id) ?? NO_FILES).keys();
   }
 
   /** The manifest file, when the bot has exactly one. */
@@ -295,8 +318,8 @@ export class Workspace {
       ? buildModel(uri, version, text, splice.parsed, [
           ...carryOver(old!.schemaProblems, splice.oldChunk, splice.delta),
           ...validateEntries(splice.parsed.doc!, splice.section, splice.entries),
-        ])
-      : buildModel(uri, version, text, parseText(text));
+        ], old)
+      : buildModel(uri, version, text, parseText(text), undefined, old);
     this.parseCounts[splice ? 'partial' : 'full']++;
     const affected = this.replace(uri, old, model);
     if (this.openOnly && !this.open.has(uri)) this.release(model);
@@ -344,7 +367,8 @@ export class Workspace {
     }
     for (const key of changed) {
       for (const def of bot.definitions.get(key) ?? []) affected.add(def.uri);
-      for (const file of bot.references.get(key)?.keys() ?? []) affected.add(file);
+      const colon = key.indexOf(':');
+      for (const file of bot.referringFiles(key.slice(0, colon) as Kind, key.slice(colon + 1))) affected.add(file);
     }
     return affected;
   }

@@ -30,9 +30,7 @@ export class BotContext {
 
   /** How many times an id is referred to, in any file of the bot. */
   uses(kind: Kind, id: string): number {
-    let count = 0;
-    for (const refs of this.bot.references.get(`${kind}:${id}`)?.values() ?? []) count += refs.length;
-    return count;
+    return this.bot.referenceCount(kind, id);
   }
 
   isDefined(kind: Kind, id: string): boolean {
