@@ -265,6 +265,29 @@ intents:
     assert.deepEqual(full(), checked.map((p) => p.replace(/^\d+/, (line) => String(Number(line) + 1))).sort());
   });
 
+  it('moves a problem with its related place in the same file edit after edit, and drops it when that place is edited', () => {
+    // Both examples of the duplicate are in one file: each problem's related place is the other one.
+    const text = `intents:\n  one:\n    examples:\n      en: [where is my parcel, a1, b1, c1, d1]\n  two:\n    examples:\n      en: [where is my parcel, a2, b2, c2, d2]\n`;
+    const f = fixture(`${MANIFEST}\n//- /bot/a.bot.yaml\n${text}`);
+    const uri = f.uris['/bot/a.bot.yaml'];
+    f.service.deferChecks();
+    f.service.changedDiagnostics([...f.service.runChecks('checks'), ...f.service.runChecks('heavy')]);
+    const duplicates = () =>
+      f.service.getDiagnostics(uri).filter((d) => d.code === 'duplicate-example').map((d) => `${d.range.start.line + 1} -> ${d.relatedInformation?.map((r) => r.location.range.start.line + 1).join()}`).sort();
+    assert.deepEqual(duplicates(), ['4 -> 7', '7 -> 4']);
+    // Three edits without the checks running: each moves the problems on from the last edit's list.
+    let now = text;
+    for (const [version, line] of [[2, '# one\n'], [3, '# two\n'], [4, '# three\n']] as const) {
+      now = line + now;
+      f.service.setFile(uri, now, version);
+      const down = version - 1;
+      assert.deepEqual(duplicates(), [`${4 + down} -> ${7 + down}`, `${7 + down} -> ${4 + down}`].sort(), `after edit ${version}`);
+    }
+    // Typing in the second example: its own problem goes, and so does the first's, whose related place it is.
+    f.service.setFile(uri, now.replace('en: [where is my parcel, a2', 'en: [where is my parcels, a2'), 5);
+    assert.deepEqual(duplicates(), []);
+  });
+
   it('walks a long dialog in steps: loops and reachability pause, and find what one go finds', function () {
     this.timeout(20_000);
     // A chain of 5,000 nodes, then a loop that never waits and a node nothing leads to.
