@@ -522,9 +522,9 @@ async function runYls(ctx) {
 
 /**
  * The server's RSS once it has been idle a while. V8 holds on to the heap the cold index and the edits grew (garbage
- * and fragmented pages) until its memory reducer runs, 30–45 s into a pause here, and compacts: that RSS is what the
- * editor keeps while the user reads. Polls each second until the RSS has fallen by a tenth from \`fromMB\` and then
- * held for 8 s (the reducer's collections come seconds apart), or for 90 s.
+ * and fragmented pages) until the server compacts it, 20 s into a pause (host/idleCompaction.ts; before, until V8's
+ * memory reducer ran, 30–45 s into a pause here, which compacts little): that RSS is what the editor keeps while the
+ * user reads. Polls each second until the RSS has fallen by a tenth from \`fromMB\` and then held for 8 s, or for 90 s.
  */
 async function idleMemory(session, fromMB) {
   const t0 = performance.now();
@@ -560,7 +560,7 @@ function table(bm, yls, meta) {
     [`definition p50 (n=${bm.definition?.n ?? 0})`, ms(bm.definition?.p50), yls?.definition ? `${ms(yls.definition.p50)} (finds ${yls.definitionFound})` : 'n/a', ''],
     ['definition p95', ms(bm.definition?.p95), yls?.definition ? ms(yls.definition.p95) : 'n/a', ''],
     ['memory: RSS after indexing (botmaster) / after opening the large file (yaml-ls)', mb(bm.memIndexed?.rssMB), mb(yls?.memOpen?.rssMB), ratio(bm.memIndexed?.rssMB, yls?.memOpen?.rssMB)],
-    ['memory: RSS once idle at the end (the large file open; V8\'s memory reducer ran)', bm.memIdle ? `${mb(bm.memIdle.rssMB)} (after ${bm.memIdle.seconds.toFixed(0)} s)` : 'n/a', 'n/a', ''],
+    ['memory: RSS once idle at the end (the large file open; the heap compacted after 20 s idle)', bm.memIdle ? `${mb(bm.memIdle.rssMB)} (after ${bm.memIdle.seconds.toFixed(0)} s)` : 'n/a', 'n/a', ''],
     ['memory: peak RSS (VmHWM) over the run', mb(bm.memEnd?.peakMB), mb(yls?.memEnd?.peakMB), ratio(bm.memEnd?.peakMB, yls?.memEnd?.peakMB)],
   ];
   return rows.map((r, i) => `| ${r.join(' | ')} |` + (i === 0 ? `\n|${r.map((_, k) => (k === 0 ? '---' : '---:')).join('|')}|` : '')).join('\n');

@@ -32,9 +32,10 @@ export class TestClient {
     this.connection.listen();
   }
 
-  static async start(folder: string): Promise<TestClient> {
+  /** `extraEnv`: more environment variables for the server (its knobs for tests). */
+  static async start(folder: string, extraEnv: Record<string, string> = {}): Promise<TestClient> {
     // The confusable examples' worker thread, which the server starts by itself from three cores on.
-    const env = { ...process.env, BOTMASTER_CONFUSABLES_WORKER: process.env.BOTMASTER_CONFUSABLES_WORKER ?? '1' };
+    const env = { ...process.env, BOTMASTER_CONFUSABLES_WORKER: process.env.BOTMASTER_CONFUSABLES_WORKER ?? '1', ...extraEnv };
     const child = spawn(process.execPath, [SERVER, '--stdio'], { stdio: 'pipe', env });
     const client = new TestClient(child);
     await client.connection.sendRequest(InitializeRequest.type, {

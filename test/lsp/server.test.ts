@@ -160,6 +160,38 @@ describe('the language server over stdio', function () {
     assert.ok(all.some((s) => s.name === 'main_menu'));
   });
 
+  it('compacts its heap once after an idle pause, again only after more work, and answers the same after it', async () => {
+    // Its own server, told to compact after 300 ms without work whatever the heap's growth (20 s and 64 MB by default).
+    const own = await TestClient.start(dir, { BOTMASTER_IDLE_COMPACT_MS: '300', BOTMASTER_IDLE_COMPACT_MIN_MB: '0' });
+    try {
+      const compactions = () => own.logs.filter((m) => m.startsWith('Botmaster: compacted the heap after an idle pause: old generation ')).length;
+      const until = async (test: () => boolean) => {
+        for (const end = Date.now() + 15_000; !test() && Date.now() < end; ) await new Promise((r) => setTimeout(r, 50));
+        return test();
+      };
+      await own.waitForDiagnostics(uri('support/bot.bot.yaml'));
+      assert.ok(await until(() => compactions() === 1), own.logs.join('\n'));
+      await new Promise((r) => setTimeout(r, 1000));
+      assert.equal(compactions(), 1, 'not again while nothing happens');
+      const file = uri('support/idle.bot.yaml');
+      await own.connection.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri: file, languageId: 'botmaster', version: 1, text: 'flows:\n  idle:\n    nodes:\n      idle_node:\n        goto: nowhere\n' } });
+      const broken = await own.waitForDiagnostics(file, (d, v) => v === 1 && d.length > 0);
+      assert.ok(await until(() => compactions() === 2), 'again after the edit');
+      const definition = (await own.connection.sendRequest(DefinitionRequest.type, { textDocument: { uri: uri('support/flows/main.bot.yaml') }, position: { line: 49, character: 16 } })) as Location[];
+      assert.deepEqual(definition.map((l) => [l.uri, l.range.start.line]), [[uri('support/flows/main.bot.yaml'), 51]], 'goto: main_menu');
+      await own.connection.sendNotification(DidChangeTextDocumentNotification.type, {
+        textDocument: { uri: file, version: 2 },
+        contentChanges: [{ range: { start: { line: 4, character: 14 }, end: { line: 4, character: 21 } }, text: 'main_menu' }],
+      });
+      const fixed = await own.waitForDiagnostics(file, (_d, v) => v === 2);
+      assert.deepEqual(fixed.diagnostics.filter((d) => d.severity === 1), [], 'the index reads the same after the objects moved');
+      assert.equal(broken.diagnostics[0].code, 'unknown-node');
+      assert.equal(own.stderr.join(''), '');
+    } finally {
+      await own.stop();
+    }
+  });
+
   it('keeps working after garbage: binary junk in one document does not affect others', async () => {
     const junk = uri('support/junk.bot.yaml');
     await client.connection.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri: junk, languageId: 'botmaster', version: 1, text: '\u0000\u0001\u0002' } });
