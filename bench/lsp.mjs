@@ -98,7 +98,8 @@ export class LspSession {
         }
       }
     });
-    connection.onNotification('window/logMessage', (params) => this.logs.push(params));
+    // \`at\`: microseconds on the monotonic clock, as bench/run.mjs marks its phases.
+    connection.onNotification('window/logMessage', (params) => this.logs.push({ ...params, at: Number(process.hrtime.bigint() / 1000n) }));
     connection.onNotification('window/showMessage', (params) => this.logs.push(params));
     connection.onNotification('telemetry/event', () => {});
     connection.onRequest('workspace/configuration', (params) => {

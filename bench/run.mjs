@@ -86,6 +86,12 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 /** Microseconds on the monotonic clock, the clock of V8's CPU profiles (to cut a profile into phases). */
 const clockUs = () => Number(process.hrtime.bigint() / 1000n);
 
+/** The phase of the run (\`phases\`: name → [from, to] in \`clockUs\`) a moment fell in, or "between phases". */
+function phaseAt(phases, at) {
+  for (const [name, [from, to]] of Object.entries(phases ?? {})) if (at >= from && at <= to) return name;
+  return 'between phases';
+}
+
 function percentile(values, p) {
   if (values.length === 0) return NaN;
   const sorted = [...values].sort((x, y) => x - y);
@@ -303,6 +309,7 @@ async function runBotmaster(ctx) {
   const session = new LspSession('botmaster', [...nodeArgs, ctx.server, '--stdio'], { cwd: ROOT }).start();
   r.session = session;
   const phases = {};
+  r.phases = phases;
   const phase = (name) => {
     const from = clockUs();
     return () => (phases[name] = [from, clockUs()]);
@@ -394,7 +401,9 @@ async function runBotmaster(ctx) {
     // and the next open of the large file and the edits after it were slower (bench/README.md).
     if (args.idle) {
       const before = session.memory();
+      const endIdle = phase('idle wait');
       r.memIdle = await idleMemory(session, before.rssMB);
+      endIdle();
       log(`botmaster: RSS once idle ${r.memIdle.rssMB.toFixed(0)} MB after ${r.memIdle.seconds.toFixed(0)} s (${before.rssMB.toFixed(0)} MB after the last request)`);
     }
     r.memEnd = session.memory();
@@ -681,6 +690,9 @@ async function main() {
   }
   const infos = bm.session.logs.filter((l) => l.type >= 3).map((l) => l.message);
   if (infos.length) out.push(`- botmaster log: ${infos.slice(0, 3).join(' | ').slice(0, 400)}`);
+  // When the server compacted its heap (after 20 s idle: host/idleCompaction.ts), by the phase the bench was in.
+  const compactions = bm.session.logs.filter((l) => /compacted the heap/.test(l.message));
+  if (compactions.length) out.push(`- botmaster compacted its heap ${compactions.length} time(s): ${compactions.map((l) => `${l.message.replace(/^Botmaster: /, '')} (during: ${phaseAt(bm.phases, l.at)})`).join(' | ')}`);
   out.push('');
   out.push(...targets(bm, yls, args.size));
   if (bm.profileSummary) {
