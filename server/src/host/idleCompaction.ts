@@ -1,6 +1,6 @@
 /**
- * Gives memory back to the system once the server has been idle for a while: one full garbage collection that
- * compacts every page of the old generation.
+ * Gives memory back to the system once the server has been idle for a while: an ordinary full garbage collection,
+ * then one that compacts every page of the old generation.
  *
  * Why: typing in a big file replaces thousands of objects at each keystroke (moved positions, index entries,
  * diagnostics), and what survives a few edits ends up scattered over the old generation's pages. V8 frees a page only
@@ -9,7 +9,7 @@
  * of pages for 185 MB of live objects, and the server's RSS stayed at 467–489 MB. One compacting collection brings
  * the old generation to its live size; the freed pages go back to the system within a second or so.
  *
- * It costs a pause of a few hundred milliseconds (590 ms on that bot, in-process), so it runs once per idle period,
+ * It costs a pause of half a second or more (530–630 ms on that bot, in-process), so it runs once per idle period,
  * only after `idleMs` without any work, and only when the old generation grew by `minGrowthBytes` since the last
  * compaction (a hover or two between pauses does not make it run again).
  *
@@ -57,7 +57,6 @@ export function compactHeap(): CompactionResult {
   return { before, after: oldSpace().size, ms: performance.now() - started };
 }
 
-
 export interface IdleCompactorOptions {
   /** How long the server must have done nothing. */
   idleMs: number;
@@ -71,8 +70,8 @@ export interface IdleCompactorOptions {
 }
 
 /**
- * Watches for idle periods: \`activity()\` is called whenever the server works (a message from the editor, a slice of
- * checks, a publish). Once \`idleMs\` passed without any, and nothing is waiting, the heap is compacted if enough of it
+ * Watches for idle periods: `activity()` is called whenever the server works (a message from the editor, a slice of
+ * checks, a publish). Once `idleMs` passed without any, and nothing is waiting, the heap is compacted if enough of it
  * is free; then not again until after the next activity.
  */
 export function idleCompactor(options: IdleCompactorOptions): { activity(): void; stop(): void } {

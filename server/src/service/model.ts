@@ -85,7 +85,7 @@ interface IntentRecord {
   definitions: Definition[];
   references: Reference[];
   description?: string;
-  /** \`intent:<id>\`, made once: a new key string at each edit cost a string and its hash per intent of the file. */
+  /** `intent:<id>`, made once: a new key string at each edit cost a string and its hash per intent of the file. */
   descriptionKey: string;
 }
 
@@ -561,8 +561,10 @@ class ModelBuilder {
   }
 }
 
-/** Builds a file's model. `schemaProblems` is given after an incremental re-parse (see incremental.ts). */
-/** `previous`: the file's last model, when this text is an edit of it (its suppressions are kept when the edit cannot change them). */
+/**
+ * Builds a file's model. `schemaProblems` is given after an incremental re-parse (see incremental.ts); `previous` is
+ * the file's last model, when this text is an edit of it (its suppressions are kept when the edit cannot change them).
+ */
 export function buildModel(uri: string, version: number, text: string, parsed: ParsedText, schemaProblems?: Problem[], previous?: FileModel): FileModel {
   const builder = new ModelBuilder(uri, text);
   const problems = [...parsed.problems];
@@ -623,8 +625,8 @@ function findSuppressions(text: string, lines: LineMap): Map<number, Set<string>
 
 /**
  * Whether an edit of a text without the word `botmaster-ignore` may have written a suppression: whether the new text
- * has the word where it changed. Searching the whole text for it took 1.4 ms of each keystroke in the issue-3 bot's 1.45 MB training file
- * (CPU profile through LSP).
+ * has the word where it changed. Searching the whole text for it took 1.4 ms of each keystroke in the issue-3 bot's
+ * 1.45 MB training file (CPU profile through LSP).
  */
 function mayAddSuppression(before: string, after: string): boolean {
   const { start, oldEnd, delta } = changedWindow(before, after);

@@ -30,7 +30,7 @@ export class Bot {
   readonly files = new Set<string>();
   readonly manifests = new Set<string>();
   readonly definitions = new Map<string, Definition[]>();
-  /** References by kind, then id, then file: without a \`kind:id\` key, which typing made for every moved reference. */
+  /** References by kind, then id, then file: without a `kind:id` key, which typing made for every moved reference. */
   readonly referencesByKind = new Map<Kind, Map<string, Map<string, Reference[]>>>();
   readonly idsByKind = new Map<Kind, Map<string, Definition[]>>();
 
@@ -64,7 +64,7 @@ export class Bot {
     }
   }
 
-  /** The files that refer to an id, with their references in each (made when \`create\` and missing). */
+  /** The files that refer to an id, with their references in each (made when `create` and missing). */
   private filesReferring(kind: Kind, id: string, create = false): Map<string, Reference[]> | undefined {
     let ids = this.referencesByKind.get(kind);
     if (!ids) {
