@@ -91,7 +91,8 @@ export function idleCompactor(options: IdleCompactorOptions): { activity(): void
       arm(Math.max(options.idleMs - idleFor, 1000));
       return;
     }
-    if (oldSpace().size - compactedSize < options.minGrowthBytes) {
+    // (The old generation can be smaller than after the last compaction: V8 gives back pages too. That is no growth.)
+    if (Math.max(0, oldSpace().size - compactedSize) < options.minGrowthBytes) {
       compactedSince = true;
       return;
     }
