@@ -2,7 +2,7 @@
 // webview, and the webview draws the example's nodes (it reports what it drew: botmaster.graphPreview.rendered).
 import * as assert from 'assert';
 import * as vscode from 'vscode';
-import { waitFor } from './wait';
+import { putBack, waitFor } from './wait';
 
 const RENDERED = 'botmaster.graphPreview.rendered';
 
@@ -36,6 +36,7 @@ describe('Graph preview in VS Code', function () {
   it('updates after an edit, before it is saved', async function () {
     const folder = vscode.workspace.workspaceFolders![0].uri;
     const document = await vscode.workspace.openTextDocument(vscode.Uri.joinPath(folder, 'support', 'flows', 'main.bot.yaml'));
+    const original = await vscode.workspace.fs.readFile(document.uri);
     const editor = await vscode.window.showTextDocument(document, vscode.ViewColumn.One);
     const at = document.positionAt(document.getText().indexOf('      main_menu:'));
     await editor.edit((edit) => edit.insert(at, '      e2e_extra:\n        say: { en: Extra, fr: Extra }\n        end: true\n'));
@@ -43,10 +44,8 @@ describe('Graph preview in VS Code', function () {
       type Rendered = { nodes?: number }[];
       await waitFor<Rendered>('the preview to draw the new node', () => vscode.commands.executeCommand<Rendered>(RENDERED), (r) => r?.[0]?.nodes === 122);
     } finally {
-      // Revert this document, whichever editor has the focus now (the preview may have taken it on a slow machine):
-      // a document left dirty comes back with the next window, and the UI tests then find the extra node.
-      await vscode.window.showTextDocument(document, vscode.ViewColumn.One);
-      await vscode.commands.executeCommand('workbench.action.files.revert', document.uri);
+      // A document left dirty or changed comes back with the next window, and the UI tests then find the extra node.
+      await putBack(document, original);
     }
     await waitFor('the edited document to be reverted', () => document.isDirty, (dirty) => !dirty, 10_000);
     type Rendered = { nodes?: number }[];

@@ -4,7 +4,7 @@
 // next turn.
 import * as assert from 'assert';
 import * as vscode from 'vscode';
-import { waitFor } from './wait';
+import { putBack, waitFor } from './wait';
 
 const SHOWN = 'botmaster.simulator.shown';
 const SAY = 'botmaster.simulator.say';
@@ -40,6 +40,7 @@ describe('Simulator in VS Code', function () {
 
   it('uses an unsaved edit at the next turn', async function () {
     const document = await vscode.workspace.openTextDocument(file());
+    const original = await vscode.workspace.fs.readFile(document.uri);
     const editor = await vscode.window.showTextDocument(document, vscode.ViewColumn.One);
     const text = 'Hello again! How can I help?';
     const at = document.positionAt(document.getText().indexOf(text));
@@ -49,9 +50,7 @@ describe('Simulator in VS Code', function () {
       const answered = await waitFor<Shown>('the edited answer', shown, (s) => s[0]?.turns === 3);
       assert.deepStrictEqual(answered[0].last!.slice(0, 2), ['You: hi', 'Welcome back from the e2e test!']);
     } finally {
-      // This document, whichever editor has the focus now (see graphPreview.test.ts).
-      await vscode.window.showTextDocument(document, vscode.ViewColumn.One);
-      await vscode.commands.executeCommand('workbench.action.files.revert', document.uri);
+      await putBack(document, original);
     }
     await waitFor('the edited document to be reverted', () => document.isDirty, (dirty) => !dirty, 10_000);
   });
