@@ -55,6 +55,18 @@ describe('idle compaction of the heap', () => {
     }
   });
 
+  it('does nothing once stopped, whatever work comes after', async function () {
+    this.timeout(20_000);
+    const results: CompactionResult[] = [];
+    const compactor = idleCompactor({ idleMs: 30, minGrowthBytes: 0, releaseMs: 30, busy: () => false, onCompacted: (r) => results.push(r) });
+    compactor.stop();
+    compactor.activity();
+    await sleep(400);
+    compactor.activity();
+    await sleep(400);
+    assert.equal(results.length, 0);
+  });
+
   it('does not compact a heap that did not grow enough since the last time', async function () {
     this.timeout(20_000);
     const results: CompactionResult[] = [];

@@ -82,6 +82,8 @@ export function idleCompactor(options: IdleCompactorOptions): { activity(): void
   /** The old generation's size after the last compaction. */
   let compactedSize = 0;
   let timer: NodeJS.Timeout | undefined;
+  /** Turned off (`stop`): activity no longer starts the wait. */
+  let stopped = false;
   const check = () => {
     timer = undefined;
     if (compactedSince) return;
@@ -118,15 +120,16 @@ export function idleCompactor(options: IdleCompactorOptions): { activity(): void
   arm(options.idleMs);
   return {
     activity() {
+      if (stopped) return;
       lastActivity = Date.now();
       compactedSince = false;
       collected = false;
       if (!timer) arm(options.idleMs);
     },
     stop() {
+      stopped = true;
       clearTimeout(timer);
       timer = undefined;
-      compactedSince = true;
     },
   };
 }
