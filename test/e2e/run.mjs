@@ -635,8 +635,9 @@ function snapshotFiles(folder) {
 
 /**
  * Puts back the bot files a phase left changed on disk, and says so. The extension tests edit examples without
- * saving and revert them; once in a CI run (not reproduced since) the edit reached the disk anyway, and the UI tests
- * after it met the edited example ("Welcome back from the e2e test!") instead of the original.
+ * saving and revert them; in two CI runs the edit reached the disk anyway, and the tests after it met the edited
+ * example ("Welcome back from the e2e test!") instead of the original (the tests put it back themselves too:
+ * `putBack` in suite/wait.ts).
  */
 function restoreFiles(folder, before, phase) {
   for (const [file, contents] of before) {
