@@ -79,7 +79,7 @@ export function changedWindow(a: string, b: string): ChangedWindow {
  * The length of the common prefix, by binary search on slices: comparing two equal strings is a memory compare in V8,
  * about a hundred times faster than a loop over characters on a megabyte of text.
  */
-export function commonPrefix(a: string, b: string): number {
+function commonPrefix(a: string, b: string): number {
   let lo = 0;
   let hi = Math.min(a.length, b.length);
   while (lo < hi) {
@@ -91,7 +91,7 @@ export function commonPrefix(a: string, b: string): number {
 }
 
 /** The length of the common suffix that does not overlap the first `prefix` characters of either text. */
-export function commonSuffix(a: string, b: string, prefix: number): number {
+function commonSuffix(a: string, b: string, prefix: number): number {
   let lo = 0;
   let hi = Math.min(a.length, b.length) - prefix;
   while (lo < hi) {
