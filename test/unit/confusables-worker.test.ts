@@ -72,6 +72,28 @@ describe('confusable examples in a worker thread', () => {
     compare('after a file left the bot', 2);
     both((s) => s.setFile(uriOf('/bot/bot.bot.yaml'), FILES['/bot/bot.bot.yaml'].replace('start: hello', 'start: hello, nlu: { confusable_similarity: 0.5 }'), 2));
     compare('after the threshold changed');
+    // The worker gets each language's texts one after the other and answers with places in that order: intents that
+    // list their languages in another order, or one language only, and texts with accents and annotations.
+    both((s) =>
+      s.setFile(
+        uriOf('/bot/d.bot.yaml'),
+        `intents:
+  order.lost:
+    examples:
+      fr: ["où est passé mon colis s'il vous plaît", 'je veux savoir où est ma [commande](item) maintenant']
+      en: [where is my parcel please now then, I want to know where my order is now]
+  order.refund:
+    examples:
+      fr: [je veux savoir où est ma commande maintenant svp, annuler ma commande tout de suite merci]
+  order.drop:
+    examples:
+      en: [I do not want my order any more]
+      fr: [je ne veux plus de ma commande]
+`,
+        1,
+      ),
+    );
+    compare('after a file whose intents list their languages in another order', 14);
   });
 
   it('takes several requests at once, and answers the last', () => {

@@ -842,5 +842,5 @@ function* localMatches(context: BotContext, threshold: number): Generator<void, 
 export function prefetchConfusables(workspace: Workspace, bot: Bot, onlyFirst = false): void {
   if (!workerReady()) return;
   const context = new BotContext(workspace, bot);
-  prefetch(bot, context.models, context.manifest?.confusableSimilarity ?? DEFAULT_SIMILARITY, examplesOf, onlyFirst);
+  prefetch(bot, context.models, context.manifest?.confusableSimilarity ?? DEFAULT_SIMILARITY, onlyFirst);
 }

@@ -7,6 +7,7 @@
 import { receiveMessageOnPort, workerData } from 'node:worker_threads';
 import type { MessagePort } from 'node:worker_threads';
 import { syncIndex } from './confusables';
+import { normalizeExample } from './intents';
 import type { BotState, ExampleText, IndexedFile } from './confusables';
 import type { WorkerReply, WorkerRequest } from './confusablesWorker';
 
@@ -48,8 +49,13 @@ function receive(request: WorkerRequest): void {
   const versions = new Map(request.files);
   for (const [uri, locales] of request.examples) {
     const byLocale = new Map<string, ExampleText[]>();
-    for (const [locale, intents, normalized] of locales) {
-      byLocale.set(locale, normalized.map((words, index) => ({ uri, intent: intents[index], span: { start: index, end: index }, text: '', normalized: words })));
+    for (const { locale, intents, intentOf, texts, ends } of locales) {
+      const examples: ExampleText[] = [];
+      for (let index = 0, start = 0; index < ends.length; start = ends[index++]) {
+        // The place in the file's list stands for the span (the answer gives places).
+        examples.push({ uri, intent: intents[intentOf[index]], span: { start: index, end: index }, text: '', normalized: normalizeExample(texts.slice(start, ends[index])) });
+      }
+      byLocale.set(locale, examples);
     }
     held.files.set(uri, { version: versions.get(uri), examples: () => byLocale });
   }
