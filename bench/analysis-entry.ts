@@ -81,7 +81,7 @@ if (workerMode) {
   if (cheap.failures.length + heavy.failures.length > 0) console.error('checks failed:', [...cheap.failures, ...heavy.failures].map((f) => f.error.message));
   console.log(`| full analysis cold, as the server runs it (confusable examples in a worker thread meanwhile; ${found.toLocaleString('en')} found) | ${ms(total)} |`);
   console.log(`| of which: examples sent to the worker / the other checks / the rest of the wait for its answer, and reading it | ${ms(sent)} / ${ms(checked - sent)} / ${ms(total - checked)} |`);
-  console.log(`| the same: parse and index, then the full analysis | ${ms(indexed)} + ${ms(total)} = ${ms(indexed + total)} |`);
+  console.log(`| the same, as the server runs it: parse and index, then the full analysis | ${ms(indexed)} + ${ms(total)} = ${ms(indexed + total)} |`);
   process.exit(0);
 }
 const full = performance.now();

@@ -1,14 +1,19 @@
-// The analysis benchmark of issue #3: `node bench/analysis.mjs [--size issue-3|issue-2|quick]`.
-// Generates the bot when missing, bundles bench/analysis-entry.ts with esbuild and runs it with --expose-gc.
+// The analysis benchmark of issue #3: `node bench/analysis.mjs [--size issue-3|issue-2|quick] [--runs N]`.
+// Generates the bot when missing, bundles bench/analysis-entry.ts with esbuild and runs it with --expose-gc, N times
+// (3 unless told) in fresh processes, since every figure is cold: the table gives each figure's median and every run's.
 import { spawnSync } from 'node:child_process';
+import os from 'node:os';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
 import { generate, GENERATED, optionsFor } from './generate.mjs';
+import { summarizeRuns } from './runs.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const size = process.argv.includes('--size') ? process.argv[process.argv.indexOf('--size') + 1] : 'issue-3';
+const runs = process.argv.includes('--runs') ? Number(process.argv[process.argv.indexOf('--runs') + 1]) : 3;
+if (!(runs >= 1)) throw new Error('--runs takes a number of runs, 1 or more');
 const options = optionsFor(size);
 const folder = path.join(GENERATED, options.name);
 if (!fs.existsSync(path.join(folder, 'bot.bot.yaml'))) {
@@ -25,8 +30,22 @@ await esbuild.build({
   outfile: path.join(GENERATED, 'confusables-worker.js'),
   logLevel: 'warning',
 });
-const run = spawnSync(process.execPath, ['--expose-gc', '--max-old-space-size=4096', out, folder], { stdio: 'inherit' });
-if (run.status !== 0) process.exit(run.status ?? 1);
-// Then, in a process of its own, the whole analysis as the server runs it (the row is appended to the table).
-const worker = spawnSync(process.execPath, ['--expose-gc', '--max-old-space-size=4096', out, folder, '--worker'], { stdio: 'inherit' });
-process.exit(worker.status ?? 1);
+const loadAtStart = os.loadavg().map((l) => l.toFixed(2)).join(' ');
+/** Each run's table rows: the one-thread process, then (appended) the process running the analysis as the server does. */
+const tables = [];
+for (let i = 0; i < runs; i++) {
+  const rows = [];
+  for (const extra of [[], ['--worker']]) {
+    // The confusable examples in a worker thread (the server from three cores on): a process of its own, so cold too.
+    const run = spawnSync(process.execPath, ['--expose-gc', '--max-old-space-size=4096', out, folder, ...extra], { stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8', maxBuffer: 1 << 24 });
+    if (run.status !== 0) {
+      process.stdout.write(run.stdout ?? '');
+      process.exit(run.status ?? 1);
+    }
+    rows.push(...run.stdout.split('\n').filter((line) => line.startsWith('|')));
+  }
+  console.error(`run ${i + 1} of ${runs} done`);
+  tables.push(rows);
+}
+console.log(summarizeRuns(tables).join('\n'));
+console.log(`\nMachine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, load average ${loadAtStart} at the start and ${os.loadavg().map((l) => l.toFixed(2)).join(' ')} at the end (other work on the machine skews the numbers), Node ${process.version}.`);
