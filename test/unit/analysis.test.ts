@@ -6,6 +6,7 @@ import { luhn, validIban, findPersonalData } from '../../server/src/service/anal
 import { normalizeExample } from '../../server/src/service/analysis/intents';
 import { checkSsml } from '../../server/src/service/analysis/wording';
 import { fixture, problems } from '../fixture';
+import type { Problem } from '../../server/src/service/types';
 
 const MANIFEST = `
 //- /bot/bot.bot.yaml
@@ -619,6 +620,57 @@ flows:
     });
     assert.deepEqual(analysis.failures.map((x) => `${x.check}: ${x.error.message}`), ['broken: boom']);
     assert.equal(analysis.problems.get(f.uris['/bot/bot.bot.yaml'])?.[0].message, 'ran');
+  });
+
+  it("gives the dialog checks' problems again after an edit outside the dialog, and checks again after one inside", () => {
+    const f = fixture(`${MANIFEST}
+//- /bot/flows.bot.yaml
+flows:
+  f:
+    nodes:
+      lost: { say: { en: a, fr: a }, end: true }
+      ping: { say: { en: a, fr: a }, goto: pong }
+      pong: { say: { en: a, fr: a }, goto: ping }
+//- /bot/nlu.bot.yaml
+intents:
+  bye: { examples: { en: [bye, ciao, see you, later, farewell], fr: [salut, adieu, ciao, a plus, bye] } }
+`);
+    const bot = f.service.workspace.botOf(f.uris['/bot/bot.bot.yaml']);
+    const dialog = () => analyzeBot(f.service.workspace, bot, { dialog: CHECKS.dialog }).problems;
+    const codes = (problems: Map<string, Problem[]>) => [...problems].flatMap(([uri, list]) => list.map((p) => `${uri.slice(uri.lastIndexOf('/') + 1)} ${p.code}`)).sort();
+    const first = dialog();
+    assert.deepEqual(codes(first), ['flows.bot.yaml endless-loop', 'flows.bot.yaml endless-loop', 'flows.bot.yaml unreachable-flow']);
+
+    const nlu = f.uris['/bot/nlu.bot.yaml'];
+    f.service.setFile(nlu, f.text('/bot/nlu.bot.yaml').replace('farewell', 'farewell my friend'), 2);
+    const again = dialog();
+    assert.deepEqual(codes(again), codes(first));
+    assert.equal(again.get(f.uris['/bot/flows.bot.yaml'])![0], first.get(f.uris['/bot/flows.bot.yaml'])![0], 'the same problem objects: not computed again');
+
+    // The training file now adds a flow: the dialog changed, and the new flow is unreachable.
+    f.service.setFile(nlu, `${f.text('/bot/nlu.bot.yaml')}flows: { g: { nodes: { far: { say: { en: a, fr: a }, end: true } } } }\n`, 3);
+    assert.deepEqual(codes(dialog()), ['flows.bot.yaml endless-loop', 'flows.bot.yaml endless-loop', 'flows.bot.yaml unreachable-flow', 'nlu.bot.yaml unreachable-flow']);
+    // And back: the flow goes, and so does its problem.
+    f.service.setFile(nlu, f.text('/bot/nlu.bot.yaml'), 4);
+    assert.deepEqual(codes(dialog()), codes(first));
+
+    // An edit of the flow file is checked again: the loop is broken.
+    f.service.setFile(f.uris['/bot/flows.bot.yaml'], f.text('/bot/flows.bot.yaml').replace('goto: ping', 'end: true'), 2);
+    assert.deepEqual(codes(dialog()), ['flows.bot.yaml unreachable-flow']);
+
+    // A manifest of its own (no flow, node or response in it) is part of the dialog: its fallback, here.
+    const g = fixture(`
+//- /bot/bot.bot.yaml
+bot: { name: Shop, locales: [en], start: hello, fallback: hello }
+//- /bot/flows.bot.yaml
+flows: { main: { nodes: { hello: { say: { en: Hi }, ask: age, prompt: { en: Age? }, goto: hello } } } }
+slots: { age: { type: number } }
+`);
+    const gBot = g.service.workspace.botOf(g.uris['/bot/bot.bot.yaml']);
+    const gDialog = () => codes(analyzeBot(g.service.workspace, gBot, { dialog: CHECKS.dialog }).problems);
+    assert.deepEqual(gDialog(), []);
+    g.service.setFile(g.uris['/bot/bot.bot.yaml'], 'bot: { name: Shop, locales: [en], start: hello }\n', 2);
+    assert.deepEqual(gDialog(), ['flows.bot.yaml no-fallback']);
   });
 
   it('an edit republishes only the files whose diagnostics changed', () => {

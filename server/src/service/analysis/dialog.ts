@@ -1,6 +1,7 @@
 /** Checks of the dialog tree: dead ends, waiting without a fallback, loops that never wait, asks without a prompt, branches. */
 import { parseCondition } from '../conditions';
-import type { FileModel, NodeInfo } from '../types';
+import type { FileModel, NodeInfo, Problem } from '../types';
+import type { Bot } from '../workspace';
 import { dialogOf, reachableNodes } from '../reachability';
 import { neverTrue } from './conditionFacts';
 import type { BotContext, Report } from './context';
@@ -15,7 +16,59 @@ export function waits(context: BotContext, node: NodeInfo): boolean {
   return false;
 }
 
+/**
+ * What the dialog checks reported for a bot, and the files they read. An edit of a file that adds nothing to the
+ * dialog (training examples, entities, slots) leaves it as it was: its problems are then given again, not computed
+ * (on the issue-3 bot the dialog checks took about a third of a second after each edit of its training data).
+ */
+interface DialogReport {
+  models: Map<string, FileModel>;
+  problems: [uri: string, problem: Problem][];
+}
+
+const lastReports = new WeakMap<Bot, DialogReport>();
+
+/**
+ * Whether a file adds nothing to the dialog: no node, flow or response, and not the manifest. The dialog checks read
+ * nothing else (and report nothing in such a file).
+ */
+function outsideDialog(model: FileModel): boolean {
+  return model.nodes.size === 0 && model.flows.size === 0 && model.responses.size === 0 && !model.manifest;
+}
+
+/** Whether the bot's dialog is the one \`last\` was reported for: the same files, the changed ones outside the dialog. */
+function sameDialog(last: DialogReport, models: FileModel[]): boolean {
+  if (last.models.size !== models.length) return false;
+  for (const model of models) {
+    const before = last.models.get(model.uri);
+    if (before === undefined || (before !== model && !(outsideDialog(before) && outsideDialog(model)))) return false;
+  }
+  return true;
+}
+
 export function* checkDialog(context: BotContext, report: Report): Generator<void, void, void> {
+  const last = lastReports.get(context.bot);
+  const models = new Map(context.models.map((m) => [m.uri, m]));
+  if (last && sameDialog(last, context.models)) {
+    for (const [uri, problem] of last.problems) report.add(uri, problem);
+    last.models = models;
+    return;
+  }
+  const problems: DialogReport['problems'] = [];
+  yield* dialogChecks(context, {
+    add: (uri, problem) => {
+      problems.push([uri, problem]);
+      report.add(uri, problem);
+    },
+  });
+  // Kept only once every check ran (a run the server drops half-way leaves the last one).
+  lastReports.set(context.bot, { models, problems });
+}
+
+/** Where the dialog checks report (the report, and the list kept for the next run). */
+type Sink = Pick<Report, 'add'>;
+
+function* dialogChecks(context: BotContext, report: Sink): Generator<void, void, void> {
   const manifestFallback = context.manifest?.fallback;
   const flowFallback = new Map<string, string | undefined>();
   for (const model of context.models) for (const [id, flow] of model.flows) flowFallback.set(id, flow.fallback);
@@ -57,7 +110,7 @@ export function* checkDialog(context: BotContext, report: Report): Generator<voi
 }
 
 /** Nodes and flows that no conversation reaches from the entry point, the global intents or the fallbacks. */
-function* checkReachable(context: BotContext, report: Report): Generator<void, void, void> {
+function* checkReachable(context: BotContext, report: Sink): Generator<void, void, void> {
   if (!context.manifest?.start || !context.isDefined('node', context.manifest.start)) return; // nothing to start from
   // The dialog put together (the changed files read again), then the walk through it.
   dialogOf(context.workspace, context.bot);
@@ -79,7 +132,7 @@ function* checkReachable(context: BotContext, report: Report): Generator<void, v
   }
 }
 
-function checkBranch(context: BotContext, model: FileModel, id: string, node: NodeInfo, report: Report): void {
+function checkBranch(context: BotContext, model: FileModel, id: string, node: NodeInfo, report: Sink): void {
   if (node.branch.length === 0) return;
   const elseIndex = node.branch.findIndex((b) => b.condition === undefined);
   if (elseIndex === -1 && !node.moves.some((m) => m.via === 'next')) {
@@ -110,7 +163,7 @@ function checkBranch(context: BotContext, model: FileModel, id: string, node: No
 }
 
 /** Cycles of nodes that go on by themselves (goto, flow, branch) without ever waiting, ending or handing off. */
-function* checkLoops(context: BotContext, report: Report): Generator<void, void, void> {
+function* checkLoops(context: BotContext, report: Sink): Generator<void, void, void> {
   const nodes = context.nodes();
   const flowStart = new Map<string, string | undefined>();
   for (const model of context.models) for (const [id, flow] of model.flows) flowStart.set(id, flow.start);
