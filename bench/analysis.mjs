@@ -8,6 +8,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
 import { generate, GENERATED, optionsFor } from './generate.mjs';
+import { SERVER_NODE_ARGS } from './lsp.mjs';
 import { summarizeRuns } from './runs.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -37,7 +38,8 @@ for (let i = 0; i < runs; i++) {
   const rows = [];
   for (const extra of [[], ['--worker']]) {
     // The confusable examples in a worker thread (the server from three cores on): a process of its own, so cold too.
-    const run = spawnSync(process.execPath, ['--expose-gc', '--max-old-space-size=4096', out, folder, ...extra], { stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8', maxBuffer: 1 << 24 });
+    // Node's options as the server gets them (a young generation of 32 MB: server/src/host/serverNodeArgs.json).
+    const run = spawnSync(process.execPath, [...SERVER_NODE_ARGS, '--expose-gc', '--max-old-space-size=4096', out, folder, ...extra], { stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8', maxBuffer: 1 << 24 });
     if (run.status !== 0) {
       process.stdout.write(run.stdout ?? '');
       process.exit(run.status ?? 1);

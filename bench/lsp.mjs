@@ -10,6 +10,9 @@ const require = createRequire(import.meta.url);
 const { createProtocolConnection } = require('vscode-languageserver-protocol/node');
 const { StreamMessageReader, StreamMessageWriter } = require('vscode-jsonrpc/node');
 
+/** Node's options for the Botmaster server, as the extension starts it with them (docs/architecture.md). */
+export const SERVER_NODE_ARGS = JSON.parse(fs.readFileSync(new URL('../server/src/host/serverNodeArgs.json', import.meta.url), 'utf8'));
+
 export class TimeoutError extends Error {
   name = 'TimeoutError';
 }

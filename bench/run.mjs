@@ -23,7 +23,7 @@ import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { formatSummary, summarize } from './cpuprofile.mjs';
 import { GENERATED, GENERATOR_VERSION, generate, optionsFor } from './generate.mjs';
-import { LspSession, withTimeout } from './lsp.mjs';
+import { LspSession, SERVER_NODE_ARGS, withTimeout } from './lsp.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.resolve(HERE, '..');
@@ -306,7 +306,8 @@ async function runBotmaster(ctx) {
   const nodeArgs = args.cpuProf ? ['--cpu-prof', '--cpu-prof-dir', profDir] : [];
   if (args.cpuProf) fs.mkdirSync(profDir, { recursive: true });
   const before = args.cpuProf ? new Set(fs.readdirSync(profDir)) : new Set();
-  const session = new LspSession('botmaster', [...nodeArgs, ctx.server, '--stdio'], { cwd: ROOT }).start();
+  // Node's options as the extension starts the server with them (server/src/host/serverNodeArgs.json).
+  const session = new LspSession('botmaster', [...SERVER_NODE_ARGS, ...nodeArgs, ctx.server, '--stdio'], { cwd: ROOT }).start();
   r.session = session;
   const phases = {};
   r.phases = phases;

@@ -19,7 +19,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { LspSession } from './lsp.mjs';
+import { LspSession, SERVER_NODE_ARGS } from './lsp.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const SERVER = path.join(ROOT, 'dist', 'server', 'server.js');
@@ -68,7 +68,7 @@ async function timed(run) {
 }
 
 async function measure(name, dir) {
-  const server = new LspSession(name, [SERVER, '--stdio']);
+  const server = new LspSession(name, [...SERVER_NODE_ARGS, SERVER, '--stdio']);
   server.start();
   try {
     await server.initialize(pathToFileURL(dir).toString(), {});

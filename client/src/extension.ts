@@ -5,6 +5,7 @@ import type { ExtensionContext } from 'vscode';
 import { LanguageClient, TransportKind } from 'vscode-languageclient/node';
 import { registerGraphPreview } from './graphPreview';
 import { registerSimulator } from './simulatorPanel';
+import SERVER_NODE_ARGS from '../../server/src/host/serverNodeArgs.json';
 import type { LanguageClientOptions, ServerOptions } from 'vscode-languageclient/node';
 
 let client: LanguageClient | undefined;
@@ -13,9 +14,11 @@ export async function activate(context: ExtensionContext): Promise<void> {
   const module = context.asAbsolutePath(path.join('dist', 'server', 'server.js'));
   // Over stdio: the server then writes an open file's diagnostics from bytes it keeps (server/src/host/jsonEncoder.ts);
   // over IPC, Node serialises each message whole.
+  // Node's options for the server (server/src/host/serverNodeArgs.json: a young generation of 32 MB, which the
+  // benches start it with too; see docs/architecture.md).
   const serverOptions: ServerOptions = {
-    run: { module, transport: TransportKind.stdio },
-    debug: { module, transport: TransportKind.stdio, options: { execArgv: ['--nolazy', '--inspect=6009'] } },
+    run: { module, transport: TransportKind.stdio, options: { execArgv: SERVER_NODE_ARGS } },
+    debug: { module, transport: TransportKind.stdio, options: { execArgv: ['--nolazy', '--inspect=6009', ...SERVER_NODE_ARGS] } },
   };
   const clientOptions: LanguageClientOptions = {
     documentSelector: [

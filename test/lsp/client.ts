@@ -6,6 +6,7 @@ import { pathToFileURL } from 'node:url';
 import { StreamMessageReader, StreamMessageWriter } from 'vscode-languageserver-protocol/node';
 import { createProtocolConnection, InitializeRequest, InitializedNotification, LogMessageNotification, PublishDiagnosticsNotification } from 'vscode-languageserver-protocol';
 import type { Diagnostic, ProtocolConnection, PublishDiagnosticsParams } from 'vscode-languageserver-protocol';
+import SERVER_NODE_ARGS from '../../server/src/host/serverNodeArgs.json';
 
 export const SERVER = path.resolve(__dirname, '../../../dist/server/server.js');
 
@@ -36,7 +37,8 @@ export class TestClient {
   static async start(folder: string, extraEnv: Record<string, string> = {}): Promise<TestClient> {
     // The confusable examples' worker thread, which the server starts by itself from three cores on.
     const env = { ...process.env, BOTMASTER_CONFUSABLES_WORKER: process.env.BOTMASTER_CONFUSABLES_WORKER ?? '1', ...extraEnv };
-    const child = spawn(process.execPath, [SERVER, '--stdio'], { stdio: 'pipe', env });
+    // With Node's options as the extension gives them.
+    const child = spawn(process.execPath, [...SERVER_NODE_ARGS, SERVER, '--stdio'], { stdio: 'pipe', env });
     const client = new TestClient(child);
     await client.connection.sendRequest(InitializeRequest.type, {
       processId: process.pid,
