@@ -181,8 +181,10 @@ const compactor = idleCompactor({
   idleMs: IDLE_COMPACT_MS,
   minGrowthBytes: Number(process.env.BOTMASTER_IDLE_COMPACT_MIN_MB ?? 64) * 1024 * 1024,
   busy: () => indexing || pending.size > 0 || Object.values(checkTimers).some((timer) => timer !== undefined) || service.hasStaleChecks('checks') || service.hasStaleChecks('heavy'),
-  onCompacted: ({ before, after, ms }) =>
-    connection.console.info(`Botmaster: compacted the heap after an idle pause: old generation ${(before / 1e6).toFixed(0)} → ${(after / 1e6).toFixed(0)} MB in ${ms.toFixed(0)} ms`),
+  onCompacted: ({ before, after, ms, young }) =>
+    connection.console.info(
+      `Botmaster: compacted the heap after an idle pause: old generation ${(before / 1e6).toFixed(0)} → ${(after / 1e6).toFixed(0)} MB in ${ms.toFixed(0)} ms (young generation ${(young.before / 1e6).toFixed(0)} → ${(young.after / 1e6).toFixed(0)} MB)`,
+    ),
 });
 if (!(IDLE_COMPACT_MS > 0)) compactor.stop();
 

@@ -25,11 +25,17 @@ export interface CompactionResult {
   after: number;
   /** How long the collection took. */
   ms: number;
+  /** The young generation's size (its semi-spaces) before and after, in bytes. */
+  young: { before: number; after: number };
 }
 
 /** The old generation: the size of its pages and what they hold (live objects and garbage not yet swept). */
 export function oldSpace(): { size: number; used: number } {
-  const space = v8.getHeapSpaceStatistics().find((s) => s.space_name === 'old_space');
+  return spaceSize('old_space');
+}
+
+function spaceSize(name: string): { size: number; used: number } {
+  const space = v8.getHeapSpaceStatistics().find((s) => s.space_name === name);
   return { size: space?.space_size ?? 0, used: space?.space_used_size ?? 0 };
 }
 
@@ -47,6 +53,7 @@ export function collectGarbage(): void {
 /** One full collection that compacts every page of the old generation. */
 export function compactHeap(): CompactionResult {
   const before = oldSpace().size;
+  const youngBefore = spaceSize('new_space').size;
   const started = performance.now();
   v8.setFlagsFromString('--compact-on-every-full-gc');
   try {
@@ -54,7 +61,7 @@ export function compactHeap(): CompactionResult {
   } finally {
     v8.setFlagsFromString('--no-compact-on-every-full-gc');
   }
-  return { before, after: oldSpace().size, ms: performance.now() - started };
+  return { before, after: oldSpace().size, ms: performance.now() - started, young: { before: youngBefore, after: spaceSize('new_space').size } };
 }
 
 export interface IdleCompactorOptions {
