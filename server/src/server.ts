@@ -185,6 +185,7 @@ const compactor = idleCompactor({
     connection.console.info(
       `Botmaster: compacted the heap after an idle pause: old generation ${(before / 1e6).toFixed(0)} → ${(after / 1e6).toFixed(0)} MB in ${ms.toFixed(0)} ms (young generation ${(young.before / 1e6).toFixed(0)} → ${(young.after / 1e6).toFixed(0)} MB)`,
     ),
+  onSettled: (young) => connection.console.info(`Botmaster: collected once more after the compaction: young generation ${(young.before / 1e6).toFixed(0)} → ${(young.after / 1e6).toFixed(0)} MB`),
 });
 if (!(IDLE_COMPACT_MS > 0)) compactor.stop();
 

@@ -55,6 +55,33 @@ describe('idle compaction of the heap', () => {
     }
   });
 
+  it('collects once more a while after the compaction if still idle, and not when work came in between', async function () {
+    this.timeout(20_000);
+    const settled: { before: number; after: number }[] = [];
+    let compacted = 0;
+    const options = { idleMs: 30, minGrowthBytes: 0, releaseMs: 30, busy: () => false, onSettled: (young: { before: number; after: number }) => settled.push(young) };
+    const idle = idleCompactor({ ...options, settleMs: 100, onCompacted: () => compacted++ });
+    try {
+      assert.ok(await until(() => settled.length === 1, 5000), 'collected after the compaction');
+      assert.equal(compacted, 1);
+      assert.ok(settled[0].after > 0, 'the young generation is measured');
+      await sleep(400);
+      assert.equal(settled.length, 1, 'once');
+    } finally {
+      idle.stop();
+    }
+    settled.length = 0;
+    let busyCompactor: ReturnType<typeof idleCompactor> | undefined;
+    const interrupted = idleCompactor({ ...options, settleMs: 300, onCompacted: () => setTimeout(() => busyCompactor?.activity(), 50) });
+    busyCompactor = interrupted;
+    try {
+      await sleep(700);
+      assert.equal(settled.length, 0, 'work came before it: not collected then');
+    } finally {
+      interrupted.stop();
+    }
+  });
+
   it('does nothing once stopped, whatever work comes after', async function () {
     this.timeout(20_000);
     const results: CompactionResult[] = [];
