@@ -1,6 +1,7 @@
 /**
  * Gives memory back to the system once the server has been idle for a while: an ordinary full garbage collection,
- * then one that compacts every page of the old generation.
+ * then one that compacts every page of the old generation, and a few seconds later one more ordinary one, at which V8
+ * shrinks the young generation (\`settleMs\`).
  *
  * Why: typing in a big file replaces thousands of objects at each keystroke (moved positions, index entries,
  * diagnostics), and what survives a few edits ends up scattered over the old generation's pages. V8 frees a page only
