@@ -160,6 +160,18 @@ flows:
       ['6:24-28 condition-type', '8:28-34 condition-value', '8:60-68 condition-value'],
     );
     assert.match(String(got[1].message), /Did you mean "phone"\?/);
+
+    // The conditions are parsed once per version of their file; the slots and entities are looked up at every run.
+    const codes = () =>
+      f.service
+        .getDiagnostics(f.uris['/bot/flows.bot.yaml'])
+        .filter((d) => String(d.code).startsWith('condition-'))
+        .map((d) => `${d.range.start.line + 1}:${d.range.start.character + 1} ${d.code}`);
+    const manifest = f.uris['/bot/bot.bot.yaml'];
+    f.service.setFile(manifest, f.text('/bot/bot.bot.yaml').replace('age: { type: number }', 'age: { type: text }').replace('laptop: {} }', 'laptop: {}, fone: {}, tablet: {} }'), 2);
+    assert.deepEqual(codes(), ['10:23 condition-type'], 'age is text now (17 is a number), and the entity has "fone" and "tablet"');
+    f.service.setFile(f.uris['/bot/flows.bot.yaml'], f.text('/bot/flows.bot.yaml').replace('age > 17', 'age == "17"').replace('"fone"', '"phon"'), 2);
+    assert.deepEqual(codes(), ['8:28 condition-value'], 'the edited conditions, parsed again');
   });
 
   it('finds missing translations and examples, and translations with other placeholders', () => {

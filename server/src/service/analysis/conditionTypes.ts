@@ -2,9 +2,10 @@
 import { parseCondition } from '../conditions';
 import type { Literal } from '../conditions';
 import { nearest } from '../fuzzy';
-import type { SlotInfo, Span } from '../types';
+import type { FileModel, SlotInfo, Span } from '../types';
 import { comparisons } from './conditionFacts';
 import type { BotContext, Report } from './context';
+import { perFile } from './context';
 
 const TEXT_TYPES = new Set(['text', 'email', 'phone', 'url']);
 const ORDERED_TEXT_TYPES = new Set(['date', 'time']); // compared as "YYYY-MM-DD" / "HH:MM" texts
@@ -22,12 +23,10 @@ export function checkConditionTypes(context: BotContext, report: Report): void {
     return undefined;
   };
   for (const model of context.models) {
-    for (const condition of model.conditions) {
-      const parsed = parseCondition(condition.text);
-      if (!parsed.expr) continue;
+    for (const { condition, found } of comparisonsOf(model)) {
       const spanOf = (start: number, end: number): Span =>
         condition.contentStart === undefined ? condition.span : { start: condition.contentStart + start, end: condition.contentStart + end };
-      for (const comparison of comparisons(parsed.expr)) {
+      for (const comparison of found) {
         const slot = slotInfo(comparison.slot);
         if (!slot) continue; // an unknown slot is reported by unknown-slot
         const kind = slot.entity ? 'entity' : (slot.type ?? 'text');
@@ -52,6 +51,19 @@ export function checkConditionTypes(context: BotContext, report: Report): void {
       }
     }
   }
+}
+
+/**
+ * The comparisons of slots with values in a file's conditions, parsed once per version of the file (after an edit of
+ * another file the check only looks the slots up again).
+ */
+function comparisonsOf(model: FileModel): { condition: FileModel['conditions'][number]; found: ReturnType<typeof comparisons> }[] {
+  return perFile('condition-comparisons', model, '', () =>
+    model.conditions.flatMap((condition) => {
+      const parsed = parseCondition(condition.text);
+      return parsed.expr ? [{ condition, found: comparisons(parsed.expr) }] : [];
+    }),
+  );
 }
 
 function typeProblem(slot: string, kind: string, op: string, value: Literal): string | undefined {
