@@ -36,7 +36,7 @@ export function summarizeRuns(tables) {
   };
   const [first, ...others] = tables;
   const out = [];
-  for (const line of first) {
+  for (const [index, line] of first.entries()) {
     if (line.startsWith('|---')) {
       out.push(tables.length > 1 ? '|---|---:|---|' : line);
       continue;
@@ -52,7 +52,7 @@ export function summarizeRuns(tables) {
       continue;
     }
     // The same label may come twice (from the two processes of a run): the n-th with the n-th.
-    const nth = first.slice(0, first.indexOf(line)).filter((l) => l.startsWith('| ') && parse(l).label === label).length;
+    const nth = first.slice(0, index).filter((l) => l.startsWith('| ') && parse(l).label === label).length;
     const values = [value, ...others.map((rows) => rows.map(parse).filter((row) => row.label === label)[nth]?.value)];
     const shape = (v) => v?.replace(NUMBER, '#');
     if (values.some((v) => shape(v) !== shape(value)) || figures(value).length === 0) {

@@ -38,6 +38,9 @@ describe('bench: several runs summed up (bench/runs.mjs)', () => {
     const twice = (a: string, b: string) => [...run('10 ms', '1 ms / 2 ms', '3', 'x'), `| total | ${a} |`, `| total | ${b} |`];
     const table = summarizeRuns([twice('1 ms', '100 ms'), twice('2 ms', '200 ms'), twice('3 ms', '300 ms')]);
     assert.deepEqual(table.slice(-2), ['| total | 2 ms | 1 · 2 · 3 |', '| total | 200 ms | 100 · 200 · 300 |']);
+    // Even when the first run wrote the two rows alike.
+    const alike = summarizeRuns([twice('1 ms', '1 ms'), twice('2 ms', '200 ms'), twice('3 ms', '300 ms')]);
+    assert.deepEqual(alike.slice(-2), ['| total | 2 ms | 1 · 2 · 3 |', '| total | 200 ms | 1 · 200 · 300 |']);
   });
 
   it('says when a row is missing from a run instead of failing', () => {

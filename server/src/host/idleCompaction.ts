@@ -106,7 +106,8 @@ export function idleCompactor(options: IdleCompactorOptions): { activity(): void
     timer = undefined;
     if (settling) {
       settling = false;
-      if (Date.now() - lastActivity >= options.idleMs && !options.busy()) {
+      // (Work since the compaction cancelled this collection: see \`activity\`.)
+      if (!options.busy()) {
         const before = spaceSize('new_space').size;
         collectGarbage();
         options.onSettled?.({ before, after: spaceSize('new_space').size });
