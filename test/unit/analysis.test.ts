@@ -550,6 +550,37 @@ flows:
     assert.ok(summary(fresh).length > 10, 'the data has confusable pairs');
   });
 
+  it('grows the confusable index by an eighth when edits add examples, and still finds what a build finds', () => {
+    let seed = 5;
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    const words = ['book', 'a', 'table', 'flight', 'for', 'two', 'tonight', 'cancel', 'my', 'hotel', 'change', 'seat'];
+    const sentence = () => Array.from({ length: 3 + Math.floor(random() * 5) }, () => words[Math.floor(random() * words.length)]).join(' ');
+    const examples = (uri: string, count: number) =>
+      Array.from({ length: count }, (_, i) => {
+        const text = `${sentence()} ${i % 97}`;
+        return { uri, intent: `${uri}-i${i % 40}`, span: { start: i, end: i }, text, normalized: text };
+      });
+    const files = new Map<string, ExampleText[]>([['f1', examples('f1', 16_000)]]);
+    const index = new ConfusableIndex(0.8);
+    const steps = index.build(files);
+    while (!steps.next().done);
+    const room = () => (index as unknown as { capacity: number }).capacity;
+    assert.equal(room(), 16_000, 'a build makes room for its examples only');
+    // 4,500 examples added by edits: three times more room, each time an eighth more (doubling held twice the memory).
+    files.set('f2', examples('f2', 4_500));
+    index.update('f2', files.get('f2'));
+    assert.equal(index.size, 20_500);
+    assert.ok(room() >= 20_500 && room() <= 20_500 * 1.125 + 1024, `room for ${room()} entries`);
+    const fresh = new ConfusableIndex(0.8);
+    const build = fresh.build(files);
+    while (!build.next().done);
+    // Each example's best similarity (of equally similar examples, either may be named).
+    const summary = (ix: ConfusableIndex) => [...ix.matches()].map((m) => `${m.example.uri}:${m.example.span.start}=${m.similarity.toFixed(6)}`).sort();
+    const found = summary(index);
+    assert.ok(found.some((m) => m.startsWith('f2:')) && found.length > 1000, `${found.length} matches, some in the added file`);
+    assert.deepEqual(found, summary(fresh));
+  });
+
   it('severities follow the manifest, then the settings; off hides; a comment silences the next line', () => {
     const file = `
 //- /bot/x.bot.yaml

@@ -148,10 +148,11 @@ export class ConfusableIndex {
   private pool: Uint16Array | Int32Array = new Uint16Array(1 << 16);
   private poolEnd = 0;
   /**
-   * Per band, when built: the entries sorted by (low 16 bits of the key, trigram count, entry) and their keys in that
-   * order. Within a bucket the entries go by size, so a lookup stops where sizes can no longer match.
+   * Per band, when built: the entries sorted by (low 16 bits of the key, trigram count, entry). Within a bucket the
+   * entries go by size, so a lookup stops where sizes can no longer match. (The build also has their keys in that
+   * order, for reading them in sequence; a lookup reads them from \`keys\`, which saves 4 bytes per entry and band.)
    */
-  private bands: { order: Int32Array; keys: Int32Array }[] = [];
+  private bands: Int32Array[] = [];
   /** Entries added after the build: band key (band mixed in) → entries. */
   private readonly recent = new Map<number, number[]>();
   private readonly intentIds = new Map<string, number>();
@@ -203,15 +204,16 @@ export class ConfusableIndex {
     }
     const bySize = this.bySize();
     const scratch = { counts: new Int32Array(65537) };
+    const sorted: { order: Int32Array; keys: Int32Array }[] = [];
     for (let band = 0; band < BANDS; band++) {
       yield;
-      this.bands.push(this.sortBand(band, bySize, scratch));
+      sorted.push(this.sortBand(band, bySize, scratch));
     }
     // Every pair of a bucket, band after band: the bands' orders are read in sequence, and each entry's record once
     // per bucket (looking entries up one by one jumped to ten places per entry).
     let work = 0;
     for (let band = 0; band < BANDS; band++) {
-      const { order, keys } = this.bands[band];
+      const { order, keys } = sorted[band];
       for (let from = 0; from < keys.length; ) {
         let to = from + 1;
         const group = keys[from] & 0xffff;
@@ -224,6 +226,7 @@ export class ConfusableIndex {
         }
       }
     }
+    this.bands = sorted.map((band) => band.order);
   }
 
   /**
@@ -382,7 +385,10 @@ export class ConfusableIndex {
 
   private add(example: ExampleText): number {
     const id = this.examples.length;
-    if (id === this.capacity) this.grow(id * 2);
+    // A build makes room for its entries; edits then add a few at a time, and the index is built again before they
+    // reach a third more (\`REBUILD_SHARE\`): an eighth more room at a time, not twice (on the issue-3 bot doubling
+    // held 24 MB more after the first edited example).
+    if (id === this.capacity) this.grow(id + Math.max(1024, id >> 3));
     let intentId = this.intentIds.get(example.intent);
     if (intentId === undefined) this.intentIds.set(example.intent, (intentId = this.intentIds.size));
     // The trigrams, as the index's trigram numbers, written straight into the pool (no array per example), each once.
@@ -549,20 +555,22 @@ export class ConfusableIndex {
     const smallest = this.threshold * xSize - EPS;
     const largest = xSize / this.threshold + EPS;
     for (let band = 0; band < BANDS; band++) {
-      const key = this.keys[band * this.capacity + x];
+      const keys = this.keys;
+      const base = band * this.capacity;
+      const key = keys[base + x];
       if (band < this.bands.length) {
         // The group, by binary search (x itself, when it was there at the build, is skipped as seen).
-        const { order, keys } = this.bands[band];
+        const order = this.bands[band];
         const group = key & 0xffff;
         let low = 0;
-        let high = keys.length;
+        let high = order.length;
         while (low < high) {
           const middle = (low + high) >>> 1;
-          if ((keys[middle] & 0xffff) < group) low = middle + 1;
+          if ((keys[base + order[middle]] & 0xffff) < group) low = middle + 1;
           else high = middle;
         }
-        for (let i = low; i < keys.length && (keys[i] & 0xffff) === group; i++) {
-          if (keys[i] !== key) continue;
+        for (let i = low; i < order.length && (keys[base + order[i]] & 0xffff) === group; i++) {
+          if (keys[base + order[i]] !== key) continue;
           const y = order[i];
           const size = info[y * RECORD + SIZE];
           if (size > largest) break;
