@@ -5,6 +5,7 @@ import type { ExampleText } from '../../server/src/service/analysis/confusables'
 import { luhn, validIban, findPersonalData } from '../../server/src/service/analysis/privacy';
 import { normalizeExample } from '../../server/src/service/analysis/intents';
 import { checkSsml } from '../../server/src/service/analysis/wording';
+import { stronglyConnected } from '../../server/src/service/analysis/dialog';
 import { fixture, problems } from '../fixture';
 import type { Problem } from '../../server/src/service/types';
 
@@ -317,6 +318,37 @@ intents:
     assert.ok(steps >= 8, `${steps} steps`);
     const found = [...step.value.problems.values()].flat().map((p) => p.code).sort();
     assert.deepEqual(found, ['endless-loop', 'endless-loop', 'unreachable-node']);
+  });
+
+  it('finds the strongly connected components that comparing what reaches what finds, in a deep chain too', () => {
+    let seed = 3;
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    const run = (count: number, next: (node: number) => readonly number[]) => {
+      const steps = stronglyConnected(count, next);
+      let step = steps.next();
+      while (!step.done) step = steps.next();
+      return step.value;
+    };
+    for (let round = 0; round < 40; round++) {
+      const count = 1 + Math.floor(random() * 60);
+      const density = random() * 2.5;
+      const edges = Array.from({ length: count }, () => Array.from({ length: Math.floor(random() * density * 2) }, () => Math.floor(random() * count)));
+      // What each node reaches (itself included), then: two nodes are in one component when each reaches the other.
+      const reaches = edges.map((_, from) => {
+        const seen = new Set([from]);
+        const queue = [from];
+        while (queue.length > 0) for (const to of edges[queue.pop()!]) if (!seen.has(to)) queue.push(to), seen.add(to);
+        return seen;
+      });
+      const expected = new Set(edges.map((_, a) => edges.map((_, b) => b).filter((b) => reaches[a].has(b) && reaches[b].has(a)).join(',')));
+      const components = run(count, (node) => edges[node]);
+      assert.equal(components.flat().length, count, `round ${round}: every node in one component`);
+      assert.deepEqual(new Set(components.map((c) => [...c].sort((a, b) => a - b).join(','))), expected, `round ${round}`);
+    }
+    // 200,000 nodes in a chain back to the first: one component, found without recursion.
+    const components = run(200_000, (node) => [(node + 1) % 200_000]);
+    assert.equal(components.length, 1);
+    assert.equal(components[0].length, 200_000);
   });
 
   it('normalises plain ASCII examples as the full Unicode path does', () => {
