@@ -62,6 +62,9 @@ export async function runCheck(args: string[], stdout: NodeJS.WritableStream, st
   }
   for (const f of requested) toLoad.add(f);
   const service = createLanguageService();
+  // No file is open here: each parsed YAML document goes once its file's model is built, as in the server (on the
+  // issue-3 bot, keeping all 200 made the garbage collector a fifth of the run and the peak RSS 0.8 GB).
+  service.keepDocumentsOfOpenFilesOnly();
   service.setSpellers(createSpellers({ onError: (message) => stderr.write(`botmaster: ${message}\n`) }));
   for (const file of toLoad) {
     let text: string;
