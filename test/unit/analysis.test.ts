@@ -202,6 +202,11 @@ intents:
     );
   });
 
+  it('finds an intent without examples in a bot of one language', () => {
+    const f = fixture(MANIFEST.replace('locales: [en, fr]', 'locales: [en]') + '\n//- /bot/nlu.bot.yaml\nintents:\n  empty: {}\n  listed:\n    examples: {}\n  fine: { examples: { en: [a b c, d e f, g h i, j k l, m n o] } }\n');
+    assert.deepEqual(problems(f.service, f.uris['/bot/nlu.bot.yaml'], ['missing-examples']), ['2:3 missing-examples', '3:3 missing-examples']);
+  });
+
   it('finds duplicate examples within and across intents, on every place, whatever the file order', () => {
     const file = `
 //- /bot/a.bot.yaml
@@ -631,6 +636,19 @@ intents:
     const g = fixture(MANIFEST + file);
     g.service.setSettings({ checks: { 'unused-intent': 'off' } });
     assert.deepEqual(problems(g.service, g.uris['/bot/x.bot.yaml'], ['unused-intent']), []);
+    // Half-typed severities count as not set: the code keeps its own (few-examples: warning, 2).
+    const h = fixture(MANIFEST.replace('  fallback: start', '  fallback: start\n  checks: { few-examples: of }') + file);
+    h.service.setSettings({ checks: { 'few-examples': 'err' as 'error' } });
+    assert.deepEqual(h.service.getDiagnostics(h.uris['/bot/x.bot.yaml']).filter((d) => d.code === 'few-examples').map((d) => d.severity), [2]);
+  });
+
+  it('a manifest with no languages yet (half-typed locales) reports that, not every text as another language', () => {
+    for (const locales of ['locales:', 'locales: []', 'locales: [', 'locales: en']) {
+      const f = fixture(MANIFEST.replace('locales: [en, fr]', locales));
+      const codes = Object.values(f.uris).flatMap((uri) => f.service.getDiagnostics(uri).map((d) => String(d.code)));
+      assert.ok(!codes.includes('unknown-locale'), `${locales}: ${codes.join(', ')}`);
+      assert.ok(codes.some((c) => ['wrong-type', 'yaml-syntax', 'missing-key', 'invalid-value'].includes(c)), `${locales}: the manifest's problem is reported (${codes.join(', ')})`);
+    }
   });
 
   it('gives at most maxProblemsPerFile diagnostics per file, the most severe first, with a note of how many more', () => {

@@ -91,6 +91,121 @@ describe('rename', () => {
   });
 });
 
+/** Every shape a text takes: block literal and folded, folded plain, double-quoted with escapes, single-quoted. */
+const SHAPES = `
+//- /bot/bot.bot.yaml
+bot:
+  name: Shop
+  locales: [en]
+  start: welcome
+  fallback: welcome
+  on: { agent: { flow: human } } # to a person
+slots:
+  order_number: { type: text } # the customer's order
+  colour: { entity: product }
+entities:
+  product:
+    values:
+      red: { en: [red, crimson] }
+//- /bot/flows.bot.yaml
+flows:
+  main:
+    nodes:
+      welcome:
+        # greet the customer
+        say:
+          en: |
+            Hi {order_number}!
+              Your order {order_number} is on its way.
+        ask: order_number
+        prompt: >-
+          Which order?
+          Give {order_number} again.
+        quick_replies:
+          - label: "Track \\"{order_number}\\"\\tnow"
+            intent: track
+        on:
+          track: check   # loop back
+      check:
+        branch:
+          - if: >
+              order_number is set and
+              colour == "red"
+            goto: welcome
+          - if: colour != 'red' and order_number is set
+            goto: check
+          - flow: human
+  human:
+    nodes:
+      transfer: { response: sorry, handoff: true }
+//- /bot/nlu.bot.yaml
+intents:
+  track:
+    examples:
+      en:
+        - 'where''s my [crimson](product:red) order'
+        - "track my\\
+          \ [red one](product:red)"
+        - track it
+        - follow my order
+        - where is it
+  agent: { examples: { en: [a person, an agent, a human, someone, help me] } }
+responses:
+  sorry: { text: { en: "Sorry, {order_number} \\"needs\\" a person." } }
+`;
+
+describe('rename in every shape of text', () => {
+  it('renames each kind of id there and back to the same bytes, comments and layout kept', () => {
+    const f = fixture(SHAPES);
+    const original = Object.fromEntries(Object.entries(f.uris).map(([path, uri]) => [path, f.service.workspace.get(uri)!.text]));
+    const clean = () => Object.values(f.uris).flatMap((uri) => problems(f.service, uri, ['unknown-slot', 'unknown-node', 'unknown-flow', 'unknown-intent', 'unknown-response', 'unknown-entity', 'unknown-value', 'condition-value']));
+    assert.deepEqual(clean(), []);
+    // Each: where to rename from, the new name, and how many places change.
+    const cases: [path: string, text: string, offset: number, to: string, places: number][] = [
+      ['/bot/bot.bot.yaml', 'order_number:', 0, 'order_id', 9],
+      ['/bot/flows.bot.yaml', 'check:', 0, 'verify', 3],
+      ['/bot/flows.bot.yaml', 'human:', 0, 'people', 3],
+      ['/bot/nlu.bot.yaml', 'track:', 0, 'follow', 3],
+      ['/bot/nlu.bot.yaml', 'sorry:', 0, 'apology', 2],
+      ['/bot/bot.bot.yaml', 'product:', 0, 'item', 4],
+      ['/bot/bot.bot.yaml', 'red:', 0, 'scarlet', 5],
+    ];
+    for (const [path, text, offset, to, places] of cases) {
+      const from = text.slice(0, -1);
+      const at = f.at(path, text, offset + 1);
+      const edit = f.service.rename(f.uris[path], at, to)!;
+      const count = Object.values(edit.changes ?? {}).reduce((n, edits) => n + edits.length, 0);
+      assert.equal(count, places, `renaming ${from}: ${count} places`);
+      let texts = apply(f, edit);
+      assert.deepEqual(clean(), [], `no unknown id after renaming ${from} to ${to}`);
+      const before = texts[path].slice(0, texts[path].indexOf(`${to}:`) + 1).split('\n');
+      const back = f.service.rename(f.uris[path], { line: before.length - 1, character: before[before.length - 1].length }, from)!;
+      texts = apply(f, back);
+      assert.deepEqual(texts, original, `${from} → ${to} → ${from} gives the same files`);
+    }
+  });
+
+  it('puts a placeholder in a block or escaped text on its name, and changes only that name', () => {
+    const f = fixture(SHAPES.replace('Your order {order_number}', 'Your order {order_numbr}').replace('"Track \\"{order_number}\\"', '"Track \\"{order_numbr}\\"'));
+    const flows = f.uris['/bot/flows.bot.yaml'];
+    const diagnostics = f.service.getDiagnostics(flows).filter((d) => d.code === 'unknown-slot');
+    const text = f.service.workspace.get(flows)!.text;
+    const lines = text.split('\n');
+    assert.deepEqual(
+      diagnostics.map((d) => [d.range.start.line === d.range.end.line, lines[d.range.start.line].slice(d.range.start.character, d.range.end.character)]),
+      [
+        [true, 'order_numbr'],
+        [true, 'order_numbr'],
+      ],
+    );
+    for (const [i, action] of f.service.getCodeActions(flows, diagnostics).filter((a) => a.title === 'Change to `order_number`').entries()) {
+      assert.equal(i < 2, true);
+      apply(f, action.edit!);
+    }
+    assert.equal(f.service.workspace.get(flows)!.text, fixture(SHAPES).service.workspace.get(fixture(SHAPES).uris['/bot/flows.bot.yaml'])!.text);
+  });
+});
+
 describe('code lens', () => {
   it('shows the number of references above each node and intent, and "Simulate from here" above each node', () => {
     const f = fixture(BOT + '\n//- /bot/nlu.bot.yaml\nintents:\n  track: { examples: { en: [a, b, c, d, e], fr: [f, g, h, i, j] } }\n');
@@ -230,5 +345,44 @@ intents:
     assert.match(text, /- where is my order\n {8}- track it\n/);
     assert.match(text, /fr: \[où est ma commande, suivre\]/);
     assert.deepEqual(problems(f.service, uri, ['duplicate-example', 'yaml-syntax']), []);
+  });
+
+  it('ignore a code on one line: a comment above it, or the code added to the comment there; none inside a block text', () => {
+    const f = fixture(`${BOT}
+//- /bot/nlu.bot.yaml
+intents:
+  track:
+    examples:
+      en:
+        - write to anna.berg@gmail.com
+        - a
+        # botmaster-ignore few-examples
+        - call +44 20 7946 0958 now
+      fr: [f, g, h, i, j]
+responses:
+  contact:
+    text:
+      en: |
+        Write to help@acme-shop.fr
+        or call {nam}.
+      fr: Écrivez-nous.
+`);
+    const uri = f.uris['/bot/nlu.bot.yaml'];
+    const ignore = (line: number, code = 'personal-data') => {
+      const diagnostics = f.service.getDiagnostics(uri).filter((d) => d.code === code && d.range.start.line === line);
+      assert.equal(diagnostics.length, 1, `${code} on line ${line + 1}`);
+      return f.service.getCodeActions(uri, diagnostics).find((a) => a.title === `Ignore \`${code}\` on this line`);
+    };
+    const found = () => problems(f.service, uri, ['personal-data', 'unknown-slot', 'yaml-syntax']);
+    assert.deepEqual(found(), ['15:18 unknown-slot', '5:11 personal-data', '8:11 personal-data', '13:11 personal-data']);
+    apply(f, ignore(4)!.edit!);
+    assert.match(f.service.workspace.get(uri)!.text, /\n {8}# botmaster-ignore personal-data\n {8}- write to anna\.berg@gmail\.com\n/);
+    apply(f, ignore(8)!.edit!);
+    assert.match(f.service.workspace.get(uri)!.text, /\n {8}# botmaster-ignore few-examples personal-data\n {8}- call/);
+    apply(f, ignore(13)!.edit!);
+    assert.match(f.service.workspace.get(uri)!.text, /\n {6}# botmaster-ignore personal-data\n {6}en: \|\n/);
+    assert.deepEqual(found(), ['17:18 unknown-slot']);
+    // Inside a block text a comment line would be text: no ignore offered there.
+    assert.equal(ignore(16, 'unknown-slot'), undefined);
   });
 });

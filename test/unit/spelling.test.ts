@@ -333,7 +333,7 @@ flows: { main: { nodes: { welcome: { say: { en: Zorglub, fr: Zorglub }, end: tru
     const diagnostic = { ...spelling(f, '/bot/flows.bot.yaml')[0] };
     diagnostic.range = { start: diagnostic.range.start, end: { ...diagnostic.range.end, character: diagnostic.range.end.character + 1 } };
     const titles = f.service.getCodeActions(f.uris['/bot/flows.bot.yaml'], [diagnostic]).map((a) => a.title);
-    assert.deepEqual(titles, [`Add "Zorglub" to the bot's words`]);
+    assert.deepEqual(titles, [`Add "Zorglub" to the bot's words`, 'Ignore `spelling` on this line']);
   });
 
   it('reports nothing, and does not throw, for a language without a dictionary or without dictionaries at all', () => {
@@ -399,5 +399,13 @@ flows: { main: { nodes: { welcome: { say: { en: Hi, fr: Salut } } } } }
     f.service.setSpellers(() => broken);
     assert.deepEqual(problems(f.service, f.uris['/bot/flows.bot.yaml'], ['dead-end']), ['1:27 dead-end']);
     assert.deepEqual(f.service.checkFailures().map((x) => [x.check, x.error.message]), [['spelling', 'dictionary corrupt']]);
+    // Edits run the checks again: the failure is told once (for the server's log), and stays on the manifest.
+    const manifest = f.uris['/bot/bot.bot.yaml'];
+    for (let version = 2; version <= 4; version++) {
+      f.service.setFile(f.uris['/bot/flows.bot.yaml'], f.text('/bot/flows.bot.yaml').replace('Hi', `Hi ${version}`), version);
+      assert.deepEqual(problems(f.service, f.uris['/bot/flows.bot.yaml'], ['dead-end']), ['1:27 dead-end']);
+      assert.deepEqual(f.service.checkFailures(), [], `version ${version}`);
+      assert.deepEqual(problems(f.service, manifest, ['check-failed']), ['1:1 check-failed']);
+    }
   });
 });

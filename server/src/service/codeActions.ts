@@ -28,7 +28,10 @@ export function getCodeActions(workspace: Workspace, uri: string, diagnostics: D
     const fix = (title: string, changes: Record<string, TextEdit[]>, preferred = false): void => {
       actions.push({ title, kind: CodeActionKind.QuickFix, diagnostics: [diagnostic], isPreferred: preferred, edit: { changes } });
     };
-    for (const [i, suggestion] of (data.suggestions ?? []).entries()) {
+    // Only where the range holds the unknown name (a name in an escaped or folded text may be placed on the whole text).
+    const named = data.kind === 'value' ? data.id?.slice(data.id.indexOf(':') + 1) : data.id;
+    const onName = named !== undefined && model.text.slice(model.lines.offset(diagnostic.range.start), model.lines.offset(diagnostic.range.end)) === named;
+    for (const [i, suggestion] of (onName ? (data.suggestions ?? []) : []).entries()) {
       fix(`Change to \`${suggestion}\``, { [uri]: [{ range: diagnostic.range, newText: suggestion }] }, i === 0);
     }
     if (code.startsWith('unknown-') && data.kind && data.id) {
@@ -50,8 +53,52 @@ export function getCodeActions(workspace: Workspace, uri: string, diagnostics: D
         if (changes) fix(`Move this example to \`${intent}\``, changes);
       }
     }
+    if (!NOT_IGNORED.has(code)) {
+      const edit = ignoreOnLine(model, diagnostic.range, code);
+      if (edit) fix(`Ignore \`${code}\` on this line`, { [uri]: [edit] });
+    }
   }
   return actions;
+}
+
+/** Codes an ignore comment is not offered for: whole-file problems, YAML syntax, and the server's own notes. */
+const NOT_IGNORED = new Set(['yaml-syntax', 'too-deep', 'file-too-large', 'not-text', 'empty-file', 'no-manifest', 'duplicate-manifest', 'check-failed', 'too-many-problems']);
+const IGNORE_LINE = /^([ \t]*)#\s*botmaster-ignore\b([^\n]*)$/;
+
+/**
+ * A \`# botmaster-ignore code\` comment above the line where the diagnostic starts, at its indentation, or the code added
+ * to such a comment there. None when that line is inside a multi-line text: a comment line would become part of a
+ * block text (or end a folded one).
+ */
+function ignoreOnLine(model: FileModel, range: Range, code: string): TextEdit | undefined {
+  const line = range.start.line;
+  const lineStart = model.lines.lineStarts[line];
+  if (lineStart === undefined) return undefined;
+  const doc = documentOf(model);
+  if (!doc) return undefined;
+  let insideText = false;
+  visit(doc, {
+    Scalar(_, node) {
+      const r = node.range;
+      if (r && r[0] < lineStart && lineStart < r[1]) {
+        insideText = true;
+        return visit.BREAK;
+      }
+      return undefined;
+    },
+  });
+  if (insideText) return undefined;
+  if (line > 0) {
+    const above = model.text.slice(model.lines.lineStarts[line - 1], lineStart - 1).replace(/\r$/, '');
+    const m = IGNORE_LINE.exec(above);
+    if (m && m[2].trim() !== '') {
+      const end = { line: line - 1, character: above.length };
+      return { range: { start: end, end }, newText: ` ${code}` };
+    }
+  }
+  const indentation = /^[ \t]*/.exec(model.text.slice(lineStart, lineStart + 200))![0];
+  const at = { line, character: 0 };
+  return { range: { start: at, end: at }, newText: `${indentation}# botmaster-ignore ${code}\n` };
 }
 
 /** Offset of the end of the line holding `offset` (after its newline). */

@@ -32,6 +32,11 @@ const SEVERITY: Record<Severity, DiagnosticSeverity> = {
   info: DiagnosticSeverity.Information,
 };
 
+/** A severity as set in the manifest or the settings; anything else (half-typed, \`of\`) counts as not set. */
+function settingIn(value: string | undefined): SeveritySetting | undefined {
+  return value === 'off' || value === 'info' || value === 'warning' || value === 'error' ? value : undefined;
+}
+
 /** The problems of a file that depend on the rest of its bot. */
 export function semanticProblems(workspace: Workspace, model: FileModel): Problem[] {
   const bot = workspace.botOf(model.uri);
@@ -75,7 +80,8 @@ export function semanticProblems(workspace: Workspace, model: FileModel): Proble
   };
   for (const ref of model.references) {
     if (bot.defines(ref.kind, ref.id)) continue;
-    if (ref.kind === 'locale' && !manifest) continue; // nothing to check languages against
+    // Nothing to check languages against: no manifest, or one whose \`locales\` is empty or half-typed (reported there).
+    if (ref.kind === 'locale' && (!manifest || bot.ids('locale').size === 0)) continue;
     if (ref.kind === 'value') {
       const entity = ref.id.slice(0, ref.id.indexOf(':'));
       if (bot.lookup('entity', entity).length === 0) continue; // the unknown entity is reported already
@@ -188,6 +194,7 @@ export class Diagnostician {
    */
   private readonly published = new Map<string, number>();
   readonly failures: { check: string; error: Error }[] = [];
+  private readonly failuresSeen = new Set<string>();
   settings: DiagnosticSettings = {};
   /**
    * When set (the language server), bot-wide checks do not run on the keystroke path: `runChecks` runs them once the
@@ -269,9 +276,13 @@ export class Diagnostician {
   }
 
 
+  /** Each failure (a check and its message) goes to \`failures\` once: the server logs it once, not after every edit. */
   private recordFailures(analysis: BotAnalysis): void {
     for (const failure of analysis.failures) {
-      if (!this.failures.some((f) => f.check === failure.check && f.error.message === failure.error.message)) this.failures.push(failure);
+      const key = `${failure.check}\u0000${failure.error.message}`;
+      if (this.failuresSeen.has(key)) continue;
+      this.failuresSeen.add(key);
+      this.failures.push(failure);
     }
   }
 
@@ -321,7 +332,7 @@ export class Diagnostician {
     if (!model) return file;
     const overrides = this.workspace.manifestOf(this.workspace.botOf(uri))?.manifest?.checks;
     const keep = this.workspace.keepsDocumentOf(uri);
-    const settingOf = (code: DiagnosticCode) => (overrides?.get(code) ?? this.settings.checks?.[code] ?? CODES[code].severity) as SeveritySetting;
+    const settingOf = (code: DiagnosticCode): SeveritySetting => settingIn(overrides?.get(code)) ?? settingIn(this.settings.checks?.[code]) ?? CODES[code].severity;
     const shown = (problem: Problem): boolean => {
       const silenced = model.suppressions.size > 0 ? model.suppressions.get(model.lines.lineOf(problem.span.start)) : undefined;
       return !silenced || !(silenced.has(problem.code) || silenced.has('*'));

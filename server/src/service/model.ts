@@ -54,11 +54,22 @@ function stringOf(node: unknown): string | undefined {
   return isScalar(node) && typeof node.value === 'string' ? node.value : undefined;
 }
 
+export interface ScalarText {
+  value: string;
+  /** The offset in the file of a position in the value. */
+  offset(i: number): number;
+  /** Whether the value is its source text, so that \`offset\` is exact everywhere. */
+  exact: boolean;
+}
+
 /**
- * The text of a string scalar with a map from positions in its value to offsets in the file, when the value is its
- * source text (plain or quoted without escapes, on one line); otherwise positions map to the whole scalar.
+ * The text of a string scalar with a map from positions in its value to offsets in the file. When the value is its
+ * source text (plain or quoted without escapes, on one line) the map is exact. Otherwise (block scalars, folded lines,
+ * escapes) each character of the value is matched to the next same character of the source, skipping what the value
+ * lost (indentation, line breaks, quotes, backslashes): close, but not always exact, so a span found this way is used
+ * only where the source reads the same (\`spanIn\`).
  */
-export function scalarText(scalar: Scalar, text: string): { value: string; offset(i: number): number; exact: boolean } | undefined {
+export function scalarText(scalar: Scalar, text: string): ScalarText | undefined {
   if (typeof scalar.value !== 'string' || !scalar.range) return undefined;
   const value = scalar.value;
   const [start, end] = scalar.range;
@@ -67,7 +78,49 @@ export function scalarText(scalar: Scalar, text: string): { value: string; offse
   if (end - start === value.length + 2 * quoted && text.startsWith(value, contentStart)) {
     return { value, offset: (i) => contentStart + i, exact: true };
   }
-  return { value, offset: (i) => (i <= 0 ? start : end), exact: false };
+  // A block scalar's header line (\`|\`, \`>-\`, a comment) is not part of its value.
+  const block = scalar.type === 'BLOCK_LITERAL' || scalar.type === 'BLOCK_FOLDED';
+  const from = block ? Math.min(end, text.indexOf('\n', start) + 1 || end) : contentStart;
+  let map: Int32Array | undefined;
+  return {
+    value,
+    offset: (i) => {
+      map ??= alignValue(value, text, from, end);
+      return map[Math.max(0, Math.min(i, value.length))];
+    },
+    exact: false,
+  };
+}
+
+/** How far past the last matched character a value's character is looked for in the source. */
+const ALIGN_WINDOW = 200;
+
+function alignValue(value: string, text: string, from: number, end: number): Int32Array {
+  const map = new Int32Array(value.length + 1);
+  let j = from;
+  for (let k = 0; k < value.length; k++) {
+    const c = value.charCodeAt(k);
+    const last = Math.min(end, j + ALIGN_WINDOW);
+    let at = j;
+    while (at < last && text.charCodeAt(at) !== c) at++;
+    if (at < last) {
+      map[k] = at;
+      j = at + 1;
+    } else map[k] = j; // made by an escape (\\n, \\u…): it stays where the source is
+  }
+  map[value.length] = j;
+  return map;
+}
+
+/**
+ * Where \`value[from, to)\` of a scalar is in the file: exactly there when the source reads the same, else the whole
+ * scalar (a rename and a quick fix edit a span only when it holds the id: see rename.ts, codeActions.ts).
+ */
+export function spanIn(content: ScalarText, text: string, scalar: Scalar, from: number, to: number): Span {
+  const start = content.offset(from);
+  const end = content.offset(to);
+  if (content.exact || text.slice(start, end) === content.value.slice(from, to)) return { start, end };
+  return spanOf(scalar)!;
 }
 
 /**
@@ -228,13 +281,13 @@ class ModelBuilder {
         this.problems.push({
           code: 'placeholder-syntax',
           message: 'This placeholder is not closed: write `{slot}`, or `{{` for a brace.',
-          span: { start: content.offset(start), end: content.offset(start + m[0].length) },
+          span: spanIn(content, this.text, scalar, start, start + m[0].length),
         });
         continue;
       }
       const name = m[1].trim();
       const nameStart = start + 1 + m[1].indexOf(name);
-      if (name) this.references.push({ kind: 'slot', id: name, uri: this.uri, span: { start: content.offset(nameStart), end: content.offset(nameStart + name.length) } });
+      if (name) this.references.push({ kind: 'slot', id: name, uri: this.uri, span: spanIn(content, this.text, scalar, nameStart, nameStart + name.length) });
     }
   }
 
@@ -245,11 +298,11 @@ class ModelBuilder {
     const parsed = parseCondition(content.value);
     this.conditions.push({ text: content.value, span: spanOf(node)!, contentStart: content.exact ? content.offset(0) : undefined });
     for (const slot of parsed.slots) {
-      this.references.push({ kind: 'slot', id: slot.name, uri: this.uri, span: { start: content.offset(slot.start), end: content.offset(slot.end) } });
+      this.references.push({ kind: 'slot', id: slot.name, uri: this.uri, span: spanIn(content, this.text, node, slot.start, slot.end) });
     }
     if (parsed.error) {
       const { message, start, end } = parsed.error;
-      this.problems.push({ code: 'condition-syntax', message, span: { start: content.offset(start), end: content.offset(Math.max(end, start + 1)) } });
+      this.problems.push({ code: 'condition-syntax', message, span: spanIn(content, this.text, node, start, Math.max(end, start + 1)) });
     }
     return content.value;
   }
@@ -446,11 +499,11 @@ class ModelBuilder {
           const colon = inner.indexOf(':');
           const entity = (colon === -1 ? inner : inner.slice(0, colon)).trim();
           const entityStart = m.index! + m[1].length + 3 + inner.indexOf(entity);
-          this.references.push({ kind: 'entity', id: entity, uri: this.uri, span: { start: content.offset(entityStart), end: content.offset(entityStart + entity.length) } });
+          this.references.push({ kind: 'entity', id: entity, uri: this.uri, span: spanIn(content, this.text, item, entityStart, entityStart + entity.length) });
           if (colon !== -1) {
             const value = inner.slice(colon + 1).trim();
             const valueStart = m.index! + m[1].length + 3 + colon + 1 + inner.slice(colon + 1).indexOf(value);
-            this.references.push({ kind: 'value', id: `${entity}:${value}`, uri: this.uri, span: { start: content.offset(valueStart), end: content.offset(valueStart + value.length) } });
+            this.references.push({ kind: 'value', id: `${entity}:${value}`, uri: this.uri, span: spanIn(content, this.text, item, valueStart, valueStart + value.length) });
           }
         }
       }

@@ -197,7 +197,7 @@ function wordError(doc: Document.Parsed, error: ErrorObject, path: string[]): Pr
           code: isLocale ? 'invalid-value' : 'invalid-id',
           message: isLocale
             ? `\`${propertyName}\` is not a language code: write one like \`en\`, \`fr\` or \`en-GB\`.`
-            : `\`${propertyName}\` is not a valid id: use letters, digits, \`_\` and \`-\`, in parts separated by dots, starting with a letter.`,
+            : `\`${propertyName}\` is not a valid id: use letters, digits, \`_\` and \`-\`, in parts separated by dots, starting with a letter or \`_\`.`,
           span: spanOfNode(badKey) ?? keySpan,
         };
       }

@@ -57,7 +57,7 @@ export function checkConditionTypes(context: BotContext, report: Report): void {
  * The comparisons of slots with values in a file's conditions, parsed once per version of the file (after an edit of
  * another file the check only looks the slots up again).
  */
-function comparisonsOf(model: FileModel): { condition: FileModel['conditions'][number]; found: ReturnType<typeof comparisons> }[] {
+export function comparisonsOf(model: FileModel): { condition: FileModel['conditions'][number]; found: ReturnType<typeof comparisons> }[] {
   return perFile('condition-comparisons', model, '', () =>
     model.conditions.flatMap((condition) => {
       const parsed = parseCondition(condition.text);

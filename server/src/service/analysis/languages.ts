@@ -36,7 +36,7 @@ export function* checkLanguages(context: BotContext, report: Report): Generator<
     }
     for (const [id, intent] of model.intents) {
       const missing = locales.filter((l) => !intent.examples.has(l));
-      if (missing.length > 0 && locales.length > 1) {
+      if (missing.length > 0) {
         report.add(model.uri, {
           code: 'missing-examples',
           message: `The intent \`${id}\` has no training examples in ${missing.map(languageName).join(' or ')}: the bot will not understand it in that language.`,
