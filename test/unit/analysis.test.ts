@@ -1,5 +1,8 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import * as assert from 'node:assert/strict';
 import { analyzeBot, analyzeBotInSteps, CHECKS } from '../../server/src/service/analysis';
+import { createLanguageService } from '../../server/src/service';
 import { ConfusableIndex, filterNeeds, findConfusables, jaccard, trigramTokens } from '../../server/src/service/analysis/confusables';
 import type { ExampleText } from '../../server/src/service/analysis/confusables';
 import { luhn, validIban, findPersonalData } from '../../server/src/service/analysis/privacy';
@@ -158,7 +161,7 @@ flows:
     const got = f.service.getDiagnostics(f.uris['/bot/flows.bot.yaml']).filter((d) => String(d.code).startsWith('condition-'));
     assert.deepEqual(
       got.map((d) => `${d.range.start.line + 1}:${d.range.start.character + 1}-${d.range.end.character + 1} ${d.code}`),
-      ['6:24-28 condition-type', '8:28-34 condition-value', '8:60-68 condition-value'],
+      ['6:24-28 condition-type', '8:29-33 condition-value', '8:61-67 condition-value'],
     );
     assert.match(String(got[1].message), /Did you mean "phone"\?/);
 
@@ -172,7 +175,7 @@ flows:
     f.service.setFile(manifest, f.text('/bot/bot.bot.yaml').replace('age: { type: number }', 'age: { type: text }').replace('laptop: {} }', 'laptop: {}, fone: {}, tablet: {} }'), 2);
     assert.deepEqual(codes(), ['10:23 condition-type'], 'age is text now (17 is a number), and the entity has "fone" and "tablet"');
     f.service.setFile(f.uris['/bot/flows.bot.yaml'], f.text('/bot/flows.bot.yaml').replace('age > 17', 'age == "17"').replace('"fone"', '"phon"'), 2);
-    assert.deepEqual(codes(), ['8:28 condition-value'], 'the edited conditions, parsed again');
+    assert.deepEqual(codes(), ['8:29 condition-value'], 'the edited conditions, parsed again');
   });
 
   it('finds missing translations and examples, and translations with other placeholders', () => {
@@ -429,7 +432,7 @@ flows:
         voice: "${'Long sentence to say. '.repeat(25)}"
         end: true
 `);
-    assert.deepEqual(problems(f.service, f.uris['/v/bot.bot.yaml'], ['message-too-long', 'ssml-invalid', 'voice-too-long']), ['11:14 message-too-long', '12:16 ssml-invalid', '16:16 voice-too-long']);
+    assert.deepEqual(problems(f.service, f.uris['/v/bot.bot.yaml'], ['message-too-long', 'ssml-invalid', 'voice-too-long']), ['11:14 message-too-long', '12:36 ssml-invalid', '16:16 voice-too-long']);
     assert.equal(checkSsml('<speak>Hello <break time="300ms"/> there &amp; <say-as interpret-as="digits">12</say-as></speak>'), undefined);
     assert.equal(checkSsml('<speak><whisper>x</whisper></speak>')?.code, 'ssml-unsupported');
     assert.equal(checkSsml('<speak>Fish & chips</speak>')?.code, 'ssml-invalid');
@@ -450,6 +453,26 @@ flows:
     assert.deepEqual(kinds('call +33 6 12 34 56 78'), ['a phone number']);
     assert.deepEqual(kinds('call 06 12 34 56 78'), ['a phone number']);
     assert.deepEqual(kinds('order number 12345'), []);
+    // In a bot: on the address or number itself in one-line texts (plain and quoted), on the whole text of a block.
+    const f = fixture(`${MANIFEST}
+//- /bot/nlu.bot.yaml
+intents:
+  contact:
+    examples:
+      en: [mail jane.doe@gmail.com please, "call +33 6 12 34 56 78", b, c, d]
+      fr: [a, b, c, d, e]
+responses:
+  card:
+    text:
+      en: |
+        Your card 4111 1111 1111 1111
+        is saved.
+      fr: 'Carte FR76 3000 6000 0112 3456 7890 189'
+`);
+    const uri = f.uris['/bot/nlu.bot.yaml'];
+    const lines = f.service.workspace.get(uri)!.text.split('\n');
+    const shown = f.service.getDiagnostics(uri).filter((d) => d.code === 'personal-data').map((d) => `${d.range.start.line + 1}: ${lines[d.range.start.line].slice(d.range.start.character, d.range.end.line === d.range.start.line ? d.range.end.character : undefined)}`);
+    assert.deepEqual(shown, ['4: jane.doe@gmail.com', '4: +33 6 12 34 56 78', '9: |', '12: FR76 3000 6000 0112 3456 7890 189']);
   });
 
   it('finds confusable pairs like comparing every pair does: exact similarities, nearly all of them', () => {
@@ -856,5 +879,40 @@ describe('checks on half-typed files', () => {
       f.service.getDiagnostics(f.uris['/bot/bot.bot.yaml']);
       assert.deepEqual(f.service.checkFailures(), [], `at ${cut} characters`);
     }
+  });
+
+  it('run on every file of the example bots cut short, with a line dropped or its indentation lost, none failing', function () {
+    this.timeout(120_000);
+    const root = path.resolve(__dirname, '../../..');
+    let variants = 0;
+    for (const bot of ['examples/support', 'examples/voicebot']) {
+      const service = createLanguageService();
+      const files = new Map<string, string>();
+      for (const name of fs.readdirSync(path.join(root, bot), { recursive: true }) as string[]) {
+        if (!name.endsWith('.bot.yaml')) continue;
+        const uri = `file://${path.join(root, bot, name)}`;
+        files.set(uri, fs.readFileSync(path.join(root, bot, name), 'utf8'));
+        service.setFile(uri, files.get(uri)!, 1);
+      }
+      let version = 1;
+      const check = (uri: string, text: string, what: string) => {
+        service.setFile(uri, text, ++version);
+        for (const other of files.keys()) service.getDiagnostics(other);
+        assert.deepEqual(service.checkFailures(), [], `${uri.slice(uri.lastIndexOf('/') + 1)}: ${what}`);
+        variants++;
+      };
+      for (const [uri, text] of files) {
+        const lines = text.split('\n');
+        // Cut at 12 places (mid-word, mid-line), one line dropped and one line's indentation lost at 6 places each.
+        for (let i = 1; i <= 12; i++) check(uri, text.slice(0, Math.floor((text.length * i) / 13) + (i % 5)), `cut at ${i}/13`);
+        for (let i = 1; i <= 6; i++) {
+          const at = Math.floor((lines.length * i) / 7);
+          check(uri, [...lines.slice(0, at), ...lines.slice(at + 1)].join('\n'), `line ${at + 1} dropped`);
+          check(uri, [...lines.slice(0, at), lines[at].trimStart(), ...lines.slice(at + 1)].join('\n'), `line ${at + 1} unindented`);
+        }
+        service.setFile(uri, text, ++version);
+      }
+    }
+    assert.ok(variants >= 300, `${variants} variants`);
   });
 });

@@ -264,6 +264,34 @@ flows:
     for (const uri of Object.values(f.uris)) assert.deepEqual(problems(f.service, uri, ['unknown-node', 'unknown-intent', 'unknown-response', 'yaml-syntax']), [], uri);
   });
 
+  it('create a missing node, intent, slot or response inside flow-style sections, not as a second section', () => {
+    const f = fixture(`
+//- /bot/bot.bot.yaml
+bot: { name: Shop, locales: [en], start: welcome, fallback: welcome }
+slots: { other: { type: number } }
+//- /bot/flows.bot.yaml
+flows: { main: { nodes: { welcome: { say: "Hi {name}", response: hello, on: { track: next } } } } }
+responses: {}
+//- /bot/nlu.bot.yaml
+intents: { other: { examples: { en: [a, b, c, d, e] } } }
+`);
+    const flows = f.uris['/bot/flows.bot.yaml'];
+    const create = (code: string) => quickFixes(f.service, flows, code).find((a) => a.title.startsWith('Create'))!;
+    assert.equal(create('unknown-node').title, 'Create the node `next` in flows.bot.yaml');
+    apply(f, create('unknown-node').edit!);
+    assert.equal(create('unknown-intent').title, 'Create the intent `track` in nlu.bot.yaml');
+    apply(f, create('unknown-intent').edit!);
+    apply(f, create('unknown-slot').edit!);
+    const texts = apply(f, create('unknown-response').edit!);
+    assert.equal(
+      texts['/bot/flows.bot.yaml'],
+      'flows: { main: { nodes: { welcome: { say: "Hi {name}", response: hello, on: { track: next } }, next: { say: { en: "" }, end: true } } } }\nresponses: { hello: { text: { en: "" } } }\n',
+    );
+    assert.equal(texts['/bot/nlu.bot.yaml'], 'intents: { other: { examples: { en: [a, b, c, d, e] } }, track: { examples: { en: [""] } } }\n');
+    assert.match(texts['/bot/bot.bot.yaml'], /\nslots: \{ other: \{ type: number \}, name: \{ type: text \} \}\n$/);
+    for (const uri of Object.values(f.uris)) assert.deepEqual(problems(f.service, uri, ['unknown-node', 'unknown-intent', 'unknown-slot', 'unknown-response', 'yaml-syntax', 'duplicate-key']), [], uri);
+  });
+
   it('add the missing translations to block maps, flow maps and plain texts', () => {
     const f = fixture(`${BOT}
 //- /bot/texts.bot.yaml
@@ -347,6 +375,48 @@ intents:
     assert.deepEqual(problems(f.service, uri, ['duplicate-example', 'yaml-syntax']), []);
   });
 
+  it('change a misspelt setting or entity value in a condition to the nearest; end a dead end; add a prompt to fill in', () => {
+    const f = fixture(`
+//- /bot/bot.bot.yaml
+bot: { name: Shop, locales: [en, fr], start: welcome, fallback: welcome }
+slots:
+  colour: { entity: colour }
+  name: { type: text }
+entities:
+  colour: { values: { red: { en: [red], fr: [rouge] }, blue: { en: [blue], fr: [bleu] } } }
+//- /bot/flows.bot.yaml
+flows:
+  main:
+    nodes:
+      welcome:
+        sey: { en: Hi, fr: Salut }
+        branch:
+          - if: colour == "rde"
+            goto: stuck
+          - goto: asked
+      stuck: { say: { en: Hm, fr: Hm } }
+      asked:
+        ask: name
+        on: { nothing: welcome }
+`);
+    const flows = f.uris['/bot/flows.bot.yaml'];
+    const only = (code: string, title: string) => {
+      const actions = quickFixes(f.service, flows, code).filter((a) => a.title === title);
+      assert.equal(actions.length, 1, `${code}: "${title}" among ${quickFixes(f.service, flows, code).map((a) => a.title).join(', ')}`);
+      apply(f, actions[0].edit!);
+    };
+    only('unknown-key', 'Change to `say`');
+    only('condition-value', 'Change to `red`');
+    only('dead-end', 'End the conversation here (`end: true`)');
+    only('ask-without-prompt', 'Add a prompt to fill in');
+    const text = f.service.workspace.get(flows)!.text;
+    assert.match(text, /\n {8}say: \{ en: Hi, fr: Salut \}\n/);
+    assert.match(text, /- if: colour == "red"\n/);
+    assert.match(text, /\n {6}stuck: \{ say: \{ en: Hm, fr: Hm \}, end: true \}\n/);
+    assert.match(text, /\n {8}on: \{ nothing: welcome \}\n {8}prompt: \{ en: "", fr: "" \}\n/);
+    assert.deepEqual(problems(f.service, flows, ['unknown-key', 'condition-value', 'dead-end', 'ask-without-prompt', 'yaml-syntax']), []);
+  });
+
   it('ignore a code on one line: a comment above it, or the code added to the comment there; none inside a block text', () => {
     const f = fixture(`${BOT}
 //- /bot/nlu.bot.yaml
@@ -374,7 +444,7 @@ responses:
       return f.service.getCodeActions(uri, diagnostics).find((a) => a.title === `Ignore \`${code}\` on this line`);
     };
     const found = () => problems(f.service, uri, ['personal-data', 'unknown-slot', 'yaml-syntax']);
-    assert.deepEqual(found(), ['15:18 unknown-slot', '5:11 personal-data', '8:11 personal-data', '13:11 personal-data']);
+    assert.deepEqual(found(), ['15:18 unknown-slot', '5:20 personal-data', '8:16 personal-data', '13:11 personal-data']);
     apply(f, ignore(4)!.edit!);
     assert.match(f.service.workspace.get(uri)!.text, /\n {8}# botmaster-ignore personal-data\n {8}- write to anna\.berg@gmail\.com\n/);
     apply(f, ignore(8)!.edit!);

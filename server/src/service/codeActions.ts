@@ -53,6 +53,16 @@ export function getCodeActions(workspace: Workspace, uri: string, diagnostics: D
         if (changes) fix(`Move this example to \`${intent}\``, changes);
       }
     }
+    if (code === 'dead-end') {
+      const edit = addToNode(model, diagnostic.range, ['end: true']);
+      if (edit) fix('End the conversation here (`end: true`)', { [uri]: [edit] });
+    }
+    if (code === 'ask-without-prompt') {
+      const locales = workspace.manifestOf(workspace.botOf(uri))?.manifest?.locales ?? [];
+      const prompt = locales.length > 0 ? `prompt: { ${locales.map((l) => `${l}: ""`).join(', ')} }` : 'prompt: ""';
+      const edit = addToNode(model, diagnostic.range, [prompt]);
+      if (edit) fix('Add a prompt to fill in', { [uri]: [edit] }, true);
+    }
     if (!NOT_IGNORED.has(code)) {
       const edit = ignoreOnLine(model, diagnostic.range, code);
       if (edit) fix(`Ignore \`${code}\` on this line`, { [uri]: [edit] });
@@ -133,9 +143,8 @@ function createStub(workspace: Workspace, model: FileModel, kind: Kind, id: stri
       const flows = getPair(documentOf(file)?.contents, 'flows')?.value;
       const flow = pairsOf(flows)[0];
       const nodes = getPair(flow?.value, 'nodes')?.value;
-      if (!isMap(nodes) || nodes.items.length === 0) continue;
-      const indent = ' '.repeat(columnOf(file, (nodes.items[0].key as YamlNode).range![0]));
-      const edit = appendToMap(file, nodes, [`${indent}${id}:`, `${indent}  say: { ${locale}: "" }`, `${indent}  end: true`]);
+      if (!isMap(nodes)) continue;
+      const edit = appendEntry(file, nodes, id, [`say: { ${locale}: "" }`, 'end: true'], `{ say: { ${locale}: "" }, end: true }`);
       if (edit) return { uri: file.uri, edit };
     }
     return undefined;
@@ -156,17 +165,42 @@ function createStub(workspace: Workspace, model: FileModel, kind: Kind, id: stri
     entities: (m) => m.entities.size > 0,
     flows: (m) => m.flows.size > 0,
   };
-  for (const file of files.filter(holds[section])) {
+  const flowBody: Record<string, string> = {
+    intents: `{ examples: { ${locale}: [""] } }`,
+    responses: `{ text: { ${locale}: "" } }`,
+    slots: '{ type: text }',
+    entities: '{ values: { value: {} } }',
+    flows: `{ nodes: { ${id}_start: { say: { ${locale}: "" }, end: true } } }`,
+  };
+  // This file first (even with the section empty: \`intents: {}\`), then the others that hold some.
+  for (const file of [model, ...files.filter((f) => f !== model && holds[section](f))]) {
     const map = getPair(documentOf(file)?.contents, section)?.value;
-    if (!isMap(map) || map.items.length === 0) continue;
-    const indent = ' '.repeat(columnOf(file, (map.items[0].key as YamlNode).range![0]));
-    const edit = appendToMap(file, map, [`${indent}${id}:`, ...body[section].map((l) => `${indent}  ${l}`)]);
+    if (!isMap(map)) continue;
+    const edit = appendEntry(file, map, id, body[section], flowBody[section]);
     if (edit) return { uri: file.uri, edit };
   }
   // No file has that section yet: add it at the end of this file.
   const end = model.lines.position(model.text.length);
   const prefix = model.text.length === 0 || model.text.endsWith('\n') ? '' : '\n';
   return { uri: model.uri, edit: { range: { start: end, end }, newText: `${prefix}${section}:\n  ${id}:\n${body[section].map((l) => `    ${l}`).join('\n')}\n` } };
+}
+
+/**
+ * A new entry \`id\` at the end of a map: \`blockLines\` under the key in a block map (at its entries' indentation), or
+ * \`id: flowValue\` before the \`}\` of a flow map. None for an empty block map (nothing tells its indentation).
+ */
+function appendEntry(model: FileModel, map: YAMLMap, id: string, blockLines: string[], flowValue: string): TextEdit | undefined {
+  if (map.flow) {
+    if (!map.range) return undefined;
+    const close = model.text.lastIndexOf('}', map.range[1]);
+    if (close < map.range[0]) return undefined;
+    const before = model.text.slice(map.range[0], close).trimEnd();
+    const separator = before.endsWith('{') ? ' ' : before.endsWith(',') ? ' ' : ', ';
+    return { range: { start: model.lines.position(map.range[0] + before.length), end: model.lines.position(close) }, newText: `${separator}${id}: ${flowValue} ` };
+  }
+  if (map.items.length === 0) return undefined;
+  const indent = ' '.repeat(columnOf(model, (map.items[0].key as YamlNode).range![0]));
+  return appendToMap(model, map, [`${indent}${id}:`, ...blockLines.map((l) => `${indent}  ${l}`)]);
 }
 
 /** The pair whose key starts at `offset`. */
@@ -184,6 +218,20 @@ function pairAt(model: FileModel, offset: number): Pair<YamlNode, YamlNode | nul
     },
   });
   return found;
+}
+
+/** Adds entries (\`key: value\` lines) to the node whose key is at \`range\`, in block or flow style as the node is written. */
+function addToNode(model: FileModel, range: Range, entries: string[]): TextEdit | undefined {
+  const value = pairAt(model, model.lines.offset(range.start))?.value;
+  if (!isMap(value) || value.items.length === 0) return undefined;
+  if (!value.flow) {
+    const indent = ' '.repeat(columnOf(model, (value.items[0].key as YamlNode).range![0]));
+    return appendToMap(model, value, entries.map((e) => `${indent}${e}`));
+  }
+  if (!value.range) return undefined;
+  const close = model.text.lastIndexOf('}', value.range[1]);
+  const before = model.text.slice(value.range[0], close).trimEnd();
+  return { range: { start: model.lines.position(value.range[0] + before.length), end: model.lines.position(close) }, newText: `, ${entries.join(', ')} ` };
 }
 
 /** Adds empty texts for the missing locales to a message (block map, flow map, or a plain text made into a map). */

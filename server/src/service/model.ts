@@ -124,6 +124,24 @@ export function spanIn(content: ScalarText, text: string, scalar: Scalar, from: 
 }
 
 /**
+ * Where \`item.text[start, end)\` is in the file, for a problem inside a text (an email address, an SSML tag): there
+ * when the source reads it on the text's first line, else the whole text. (A problem in a later line of a block text
+ * stays on the whole text, so that \`# botmaster-ignore\` above the text silences it.)
+ */
+export function partOfText(fileText: string, item: { text: string; span: Span }, start: number, end: number): Span {
+  const { span } = item;
+  const part = item.text.slice(start, end);
+  if (part.length === 0) return span;
+  const source = fileText.slice(span.start, span.end);
+  let at = -1;
+  if (source === item.text) at = start;
+  else if (source.length === item.text.length + 2 && source.slice(1, -1) === item.text) at = start + 1;
+  else if ((at = source.indexOf(part)) !== -1 && source.indexOf(part, at + 1) !== -1) at = -1;
+  if (at === -1 || source.lastIndexOf('\n', at) !== -1) return span;
+  return { start: span.start + at, end: span.start + at + part.length };
+}
+
+/**
  * What \`buildIntent\` made of an intent's YAML entry, kept by the entry's pair: after an edit elsewhere in a big file,
  * the incremental parse keeps the entry's YAML nodes (shifted when the edit was above), so the intent is taken again
  * as it was (or with its positions shifted) instead of being read again: 1,000 intents of 20 examples cost a few

@@ -166,6 +166,7 @@ function wordError(doc: Document.Parsed, error: ErrorObject, path: string[]): Pr
         code: 'unknown-key',
         message: `\`${extra}\` is not a setting of ${thing}.` + (suggestion ? ` Did you mean \`${suggestion}\`?` : ` Known settings: ${known.join(', ')}.`),
         span: spanOfNode(extraKey) ?? keySpan,
+        ...(suggestion ? { data: { suggestions: [suggestion], id: extra } } : {}),
       };
     }
     case 'required': {

@@ -43,7 +43,9 @@ export function checkConditionTypes(context: BotContext, report: Report): void {
               report.add(model.uri, {
                 code: 'condition-value',
                 message: `The entity \`${slot.entity}\` of \`${comparison.slot}\` has no value "${value}", so this test is never true.` + (near.length ? ` Did you mean "${near[0]}"?` : ` Its values: ${values.slice(0, 8).join(', ')}.`),
-                span: spanOf(start, end),
+                // On the value inside its quotes, where "Change to" writes the nearest one.
+                span: spanOf(start + 1, end - 1),
+                data: { suggestions: near, kind: 'value', id: `${slot.entity}:${value}` },
               });
             }
           }

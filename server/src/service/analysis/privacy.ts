@@ -5,6 +5,7 @@
 import type { FileModel, Problem, Span, TextItem } from '../types';
 import type { BotContext, Report } from './context';
 import { perFile } from './context';
+import { partOfText } from '../model';
 
 const EMAIL = /[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/g;
 const CARD = /\b\d(?:[ -]?\d){12,18}\b/g;
@@ -66,19 +67,20 @@ export function* checkPrivacy(context: BotContext, report: Report): Generator<vo
 function scanFile(model: FileModel): Problem[] {
   const problems: Problem[] = [];
   {
-    const scan = (text: string, span: Span, where: string) => {
+    const scan = (item: { text: string; span: Span }, where: string) => {
+      const text = item.text;
       for (const hit of findPersonalData(text)) {
         problems.push({
           code: 'personal-data',
           message:
             `This ${where} holds ${hit.what} ("${text.slice(hit.start, hit.end)}"). Bot files are shared widely: if it is a customer's, replace it with a made-up one` +
             (where === 'message' ? ' (like name@example.com); if it is public (your own support line), add `# botmaster-ignore personal-data` on the line above.' : ' (like name@example.com).'),
-          span,
+          span: partOfText(model.text, item, hit.start, hit.end),
         });
       }
     };
-    for (const intent of model.intents.values()) for (const examples of intent.examples.values()) for (const e of examples) scan(e.text, e.span, 'training example');
-    for (const message of model.messages) for (const t of message.texts as TextItem[]) scan(t.text, t.span, 'message');
+    for (const intent of model.intents.values()) for (const examples of intent.examples.values()) for (const e of examples) scan(e, 'training example');
+    for (const message of model.messages) for (const t of message.texts as TextItem[]) scan(t, 'message');
   }
   return problems;
 }
