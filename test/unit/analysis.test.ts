@@ -98,7 +98,7 @@ flows:
     assert.deepEqual(problems(f.service, f.uris['/r/bot.bot.yaml'], ['unreachable-node', 'unreachable-flow']), ['11:7 unreachable-node', '12:3 unreachable-flow']);
   });
 
-  it('judges branches: no else, contradictions, repeated conditions, cases after the else', () => {
+  it('judges branches: no else, contradictions, repeated conditions, cases after the else or hidden by an earlier one', () => {
     const file = `
 //- /bot/flows.bot.yaml
 flows:
@@ -126,6 +126,35 @@ flows:
           - if: age > 18 and age < 65 or age is not set
             goto: start
           - goto: start
+      hidden:
+        branch:
+          - if: age > 10
+            goto: start
+          - if: age > 20 and name is set
+            goto: start
+          - if: age >= 5 and age < 10
+            goto: start
+          - if: age == 30
+            goto: start
+          - goto: start
+      covered:
+        branch:
+          - if: name is set
+            goto: start
+          - if: name is not set
+            goto: start
+      covered_values:
+        branch:
+          - if: age == 3 or name is set
+            goto: start
+          - if: age != 3 and not (name is set)
+            goto: start
+      uncovered:
+        branch:
+          - if: age == 3
+            goto: start
+          - if: age != 4
+            goto: start
 `;
     const f = fixture(MANIFEST + file);
     const got = f.service.getDiagnostics(f.uris['/bot/flows.bot.yaml']).filter((d) => ['branch-no-else', 'branch-never-true'].includes(String(d.code)));
@@ -137,6 +166,9 @@ flows:
         '12 branch-never-true: This condition can never be true: `age` cannot equal both 3 and 4.',
         '16 branch-never-true: This condition is the same as case 3\'s, so this case is never taken.',
         '19 branch-never-true: This case comes after the else case, so it is never taken.',
+        '30 branch-never-true: Case 1 (`age > 10`) holds whenever this one does and comes first, so this case is never taken.',
+        '34 branch-never-true: Case 1 (`age > 10`) holds whenever this one does and comes first, so this case is never taken.',
+        '50 branch-no-else: The branch of `uncovered` has no else case: when no condition holds, the conversation stops here. Add a last item with only `goto`.',
       ],
     );
   });

@@ -95,6 +95,87 @@ function addFact(facts: Map<string, SlotFacts>, test: Expr): string | undefined 
   }
 }
 
+const AND = (left: Expr, right: Expr): Expr => ({ type: 'logical', op: 'and', left, right, start: left.start, end: right.end });
+const FLIPPED = { '==': '!=', '!=': '==', '<': '>=', '<=': '>', '>': '<=', '>=': '<' } as const;
+
+/** The tests of an \`and\` chain. */
+function andTests(expr: Expr): Expr[] {
+  return expr.type === 'logical' && expr.op === 'and' ? [...andTests(expr.left), ...andTests(expr.right)] : [expr];
+}
+
+/**
+ * The negation of a condition, when it can be written exactly (a slot that is not set equals nothing, is unequal to
+ * everything and is neither less nor more than anything, so \`not (x > 3)\` is not \`x <= 3\`): \`==\` and \`!=\`,
+ * \`is set\` and \`is not set\`, \`not\`, and \`or\` / \`and\` of those.
+ */
+function negation(expr: Expr): Expr | undefined {
+  switch (expr.type) {
+    case 'not':
+      return expr.operand;
+    case 'isSet':
+      return { ...expr, negated: !expr.negated };
+    case 'compare':
+      return expr.op === '==' || expr.op === '!=' ? { ...expr, op: FLIPPED[expr.op] } : undefined;
+    case 'logical': {
+      const left = negation(expr.left);
+      const right = left && negation(expr.right);
+      if (!left || !right) return undefined;
+      return expr.op === 'or' ? AND(left, right) : { ...expr, op: 'or', left, right };
+    }
+    default:
+      return undefined;
+  }
+}
+
+/** How many \`and\` chains \`neverHolds\` expands a condition into, at most. */
+const MAX_TERMS = 64;
+
+/** A condition as \`or\` of \`and\` chains (\`not\` pushed in where exact), or undefined past \`MAX_TERMS\` chains. */
+function chains(expr: Expr): Expr[][] | undefined {
+  if (expr.type === 'logical') {
+    const left = chains(expr.left);
+    const right = left && chains(expr.right);
+    if (!left || !right) return undefined;
+    if (expr.op === 'or') return left.length + right.length > MAX_TERMS ? undefined : [...left, ...right];
+    if (left.length * right.length > MAX_TERMS) return undefined;
+    return left.flatMap((l) => right.map((r) => [...l, ...r]));
+  }
+  if (expr.type === 'not') {
+    const inner = negation(expr.operand);
+    if (inner && inner.type !== 'not') return chains(inner);
+  }
+  return [[expr]];
+}
+
+/** Whether a condition can never be true: each of its \`and\` chains has contradictory tests. */
+function neverHolds(expr: Expr): boolean {
+  const found = chains(expr);
+  return found !== undefined && found.every((chain) => neverTrue(chain.reduce(AND)) !== undefined);
+}
+
+/**
+ * Whether \`b\` holds whenever \`a\` does (so a branch case \`a\` after a case \`b\` is never taken). \`b\` must be an \`and\`
+ * chain of simple tests; each must be contradicted by \`a\` with its negation (for \`x > 3\`: with \`x <= 3\` and with
+ * \`x is not set\`).
+ */
+export function implies(a: Expr, b: Expr): boolean {
+  return andTests(b).every((test) => {
+    if (test.type === 'isSet' || (test.type === 'compare' && (test.op === '==' || test.op === '!='))) return neverHolds(AND(a, negation(test)!));
+    if (test.type !== 'compare') return false;
+    const slot = test.left.type === 'slot' ? test.left : test.right.type === 'slot' ? test.right : undefined;
+    if (!slot || (test.left.type !== 'literal' && test.right.type !== 'literal')) return false;
+    const unset: Expr = { type: 'isSet', negated: true, operand: slot, start: test.start, end: test.end };
+    return neverHolds(AND(a, { ...test, op: FLIPPED[test.op] })) && neverHolds(AND(a, unset));
+  });
+}
+
+/** Whether one of the conditions holds whatever the slots (the negations of all of them can never hold together). */
+export function oneAlwaysHolds(conditions: Expr[]): boolean {
+  const negations = conditions.map(negation);
+  if (negations.length === 0 || negations.some((n) => n === undefined)) return false;
+  return neverHolds((negations as Expr[]).reduce(AND));
+}
+
 /** Every comparison of a slot with literal values in a condition: `slot == "x"`, `slot in ["a", "b"]`, `slot > 3`. */
 export function comparisons(expr: Expr): { slot: string; values: { value: Literal; start: number; end: number }[]; op: string }[] {
   const found: ReturnType<typeof comparisons> = [];

@@ -3,7 +3,7 @@ import { parseCondition } from '../conditions';
 import type { FileModel, NodeInfo, Problem } from '../types';
 import type { Bot } from '../workspace';
 import { dialogOf, reachableNodes } from '../reachability';
-import { neverTrue } from './conditionFacts';
+import { implies, neverTrue, oneAlwaysHolds } from './conditionFacts';
 import type { BotContext, Report } from './context';
 
 /** A node waits when it asks, offers quick replies (its own or its response's) or moves on intents. */
@@ -135,7 +135,10 @@ function* checkReachable(context: BotContext, report: Sink): Generator<void, voi
 function checkBranch(context: BotContext, model: FileModel, id: string, node: NodeInfo, report: Sink): void {
   if (node.branch.length === 0) return;
   const elseIndex = node.branch.findIndex((b) => b.condition === undefined);
-  if (elseIndex === -1 && !node.moves.some((m) => m.via === 'next')) {
+  const parsed = node.branch.map((item) => (item.condition === undefined ? undefined : parseCondition(item.condition).expr));
+  const conditions = parsed.filter((e): e is NonNullable<typeof e> => e !== undefined);
+  // No else, and the conditions may all be false (\`x is set\` then \`x is not set\` needs none).
+  if (elseIndex === -1 && !node.moves.some((m) => m.via === 'next') && !(conditions.length === node.branch.length && oneAlwaysHolds(conditions))) {
     report.add(model.uri, {
       code: 'branch-no-else',
       message: `The branch of \`${id}\` has no else case: when no condition holds, the conversation stops here. Add a last item with only \`goto\`.`,
@@ -156,9 +159,17 @@ function checkBranch(context: BotContext, model: FileModel, id: string, node: No
       return;
     }
     seen.set(normalized, index);
-    const parsed = parseCondition(item.condition);
-    const reason = parsed.expr && neverTrue(parsed.expr);
-    if (reason) report.add(model.uri, { code: 'branch-never-true', message: `This condition can never be true: ${reason}.`, span: item.conditionSpan });
+    const expr = parsed[index];
+    const reason = expr && neverTrue(expr);
+    if (reason) {
+      report.add(model.uri, { code: 'branch-never-true', message: `This condition can never be true: ${reason}.`, span: item.conditionSpan });
+      return;
+    }
+    // An earlier case that holds whenever this one does is taken instead (\`age > 10\` before \`age > 20\`).
+    const before = expr ? parsed.findIndex((other, i) => i < index && other !== undefined && implies(expr, other)) : -1;
+    if (before !== -1) {
+      report.add(model.uri, { code: 'branch-never-true', message: `Case ${before + 1} (\`${node.branch[before].condition!.trim()}\`) holds whenever this one does and comes first, so this case is never taken.`, span: item.conditionSpan });
+    }
   });
 }
 
