@@ -264,6 +264,27 @@ flows:
     for (const uri of Object.values(f.uris)) assert.deepEqual(problems(f.service, uri, ['unknown-node', 'unknown-intent', 'unknown-response', 'yaml-syntax']), [], uri);
   });
 
+  it('create a missing node in the flow that refers to it', () => {
+    const f = fixture(`
+//- /bot/bot.bot.yaml
+bot: { name: Shop, locales: [en], start: a, fallback: a }
+//- /bot/flows.bot.yaml
+flows:
+  first:
+    nodes:
+      a: { say: Hi, end: true }
+  second:
+    nodes:
+      b: { say: Hi, goto: missing }
+  third:
+    nodes:
+      c: { say: Hi, end: true }
+`);
+    const flows = f.uris['/bot/flows.bot.yaml'];
+    const texts = apply(f, quickFixes(f.service, flows, 'unknown-node').find((a) => a.title.startsWith('Create'))!.edit!);
+    assert.match(texts['/bot/flows.bot.yaml'], /\n {6}b: \{ say: Hi, goto: missing \}\n {6}missing:\n {8}say: \{ en: "" \}\n {8}end: true\n {2}third:/);
+  });
+
   it('create a missing node, intent, slot or response inside flow-style sections, not as a second section', () => {
     const f = fixture(`
 //- /bot/bot.bot.yaml
@@ -351,7 +372,7 @@ intents:
     const move = f.service.getCodeActions(uri, diagnostics).find((a) => a.title === 'Move this example to `cancel`')!;
     const texts = apply(f, move.edit!);
     assert.match(texts['/bot/nlu.bot.yaml'], /en:\n {8}- where is my parcel\n/);
-    assert.match(texts['/bot/cancel.bot.yaml'], /- stop it\n {8}- I want to cancel my orders\n {6}fr:/);
+    assert.match(texts['/bot/cancel.bot.yaml'], /- stop it\n {8}- I want to cancel my orders # belongs to cancel\n {6}fr:/);
     assert.deepEqual(problems(f.service, f.uris['/bot/cancel.bot.yaml'], ['yaml-syntax', 'duplicate-example']), []);
   });
 

@@ -35,7 +35,7 @@ export function getCodeActions(workspace: Workspace, uri: string, diagnostics: D
       fix(`Change to \`${suggestion}\``, { [uri]: [{ range: diagnostic.range, newText: suggestion }] }, i === 0);
     }
     if (code.startsWith('unknown-') && data.kind && data.id) {
-      const stub = createStub(workspace, model, data.kind, data.id);
+      const stub = createStub(workspace, model, data.kind, data.id, model.lines.offset(diagnostic.range.start));
       if (stub) fix(`Create the ${KIND_NAMES[data.kind]} \`${data.id}\` in ${stub.uri.slice(stub.uri.lastIndexOf('/') + 1)}`, { [stub.uri]: [stub.edit] });
     }
     if (code === 'missing-translation' && data.missing?.length) {
@@ -133,15 +133,17 @@ function appendToMap(model: FileModel, map: YAMLMap, lines: string[]): TextEdit 
 }
 
 /** A stub of the missing id in the file of the bot where such ids live (the current file first). */
-function createStub(workspace: Workspace, model: FileModel, kind: Kind, id: string): { uri: string; edit: TextEdit } | undefined {
+function createStub(workspace: Workspace, model: FileModel, kind: Kind, id: string, at: number): { uri: string; edit: TextEdit } | undefined {
   const bot = workspace.botOf(model.uri);
   const locale = workspace.manifestOf(bot)?.manifest?.defaultLocale ?? 'en';
   const files = [model, ...[...bot.files].map((u) => workspace.get(u)!).filter((m) => m && m !== model)];
   if (kind === 'node') {
     // Only files whose model has nodes are read (their documents may have to be parsed again: documents.ts).
     for (const file of files.filter((f) => f.nodes.size > 0)) {
-      const flows = getPair(documentOf(file)?.contents, 'flows')?.value;
-      const flow = pairsOf(flows)[0];
+      const flows = pairsOf(getPair(documentOf(file)?.contents, 'flows')?.value);
+      // The flow of the reference, in its own file; else the file's first flow.
+      const within = (pair: Pair<YamlNode, YamlNode | null>) => file === model && pair.key.range![0] <= at && at <= (pair.value?.range?.[1] ?? -1);
+      const flow = flows.find(within) ?? flows[0];
       const nodes = getPair(flow?.value, 'nodes')?.value;
       if (!isMap(nodes)) continue;
       const edit = appendEntry(file, nodes, id, [`say: { ${locale}: "" }`, 'end: true'], `{ say: { ${locale}: "" }, end: true }`);
@@ -265,22 +267,28 @@ function moveExample(workspace: Workspace, model: FileModel, range: Range, inten
   const start = model.lines.offset(range.start);
   const end = model.lines.offset(range.end);
   const source = model.text.slice(start, end);
+  // A comment after the example on its line goes with it (into a block list).
+  const after = model.text.slice(end, nextLineStart(model.text, end)).trim();
+  const comment = after.startsWith('#') ? ` ${after}` : '';
   for (const def of workspace.botOf(model.uri).lookup('intent', intent)) {
     const target = workspace.get(def.uri);
     const intentPair = pairsOf(getPair(target && documentOf(target)?.contents, 'intents')?.value).find((p) => (p.key as YamlNode).range?.[0] === def.span.start);
     const list = getPair(getPair(intentPair?.value, 'examples')?.value, locale)?.value;
-    if (!target || !remove || !list || !('items' in list) || !Array.isArray(list.items) || list.items.length === 0) continue;
-    const items = list.items as YamlNode[];
-    const last = items[items.length - 1];
-    let insert: TextEdit;
-    if ((list as YAMLSeq).flow) {
-      insert = { range: target.lines.range({ start: last.range![1], end: last.range![1] }), newText: `, ${source}` };
-    } else {
-      const column = columnOf(target, last.range![0]);
-      const at = nextLineStart(target.text, last.range![1] - 1);
-      const prefix = at === target.text.length && !target.text.endsWith('\n') ? '\n' : '';
-      insert = { range: target.lines.range({ start: at, end: at }), newText: `${prefix}${' '.repeat(column - 2)}- ${source}\n` };
+    if (!target || !remove) continue;
+    let insert: TextEdit | undefined;
+    if (list && 'items' in list && Array.isArray(list.items) && list.items.length > 0) {
+      const items = list.items as YamlNode[];
+      const last = items[items.length - 1];
+      if ((list as YAMLSeq).flow) {
+        insert = { range: target.lines.range({ start: last.range![1], end: last.range![1] }), newText: `, ${source}` };
+      } else {
+        const column = columnOf(target, last.range![0]);
+        const at = nextLineStart(target.text, last.range![1] - 1);
+        const prefix = at === target.text.length && !target.text.endsWith('\n') ? '\n' : '';
+        insert = { range: target.lines.range({ start: at, end: at }), newText: `${prefix}${' '.repeat(column - 2)}- ${source}${comment}\n` };
+      }
     }
+    if (!insert) continue;
     const changes: Record<string, TextEdit[]> = { [model.uri]: [remove] };
     (changes[def.uri] ??= []).push(insert);
     return changes;
