@@ -311,6 +311,12 @@ intents: { other: { examples: { en: [a, b, c, d, e] } } }
     assert.equal(texts['/bot/nlu.bot.yaml'], 'intents: { other: { examples: { en: [a, b, c, d, e] } }, track: { examples: { en: [""] } } }\n');
     assert.match(texts['/bot/bot.bot.yaml'], /\nslots: \{ other: \{ type: number \}, name: \{ type: text \} \}\n$/);
     for (const uri of Object.values(f.uris)) assert.deepEqual(problems(f.service, uri, ['unknown-node', 'unknown-intent', 'unknown-slot', 'unknown-response', 'yaml-syntax', 'duplicate-key']), [], uri);
+    // A section being typed (\`slots:\` with nothing under it yet) gets the entry, not a second \`slots:\`.
+    const g = fixture('//- /bot/bot.bot.yaml\nbot: { name: Shop, locales: [en], start: a, fallback: a }\nslots: # to do\nflows: { f: { nodes: { a: { say: "Hi {name}", end: true } } } }\n');
+    const manifest = g.uris['/bot/bot.bot.yaml'];
+    const text = apply(g, quickFixes(g.service, manifest, 'unknown-slot').find((a) => a.title.startsWith('Create'))!.edit!)['/bot/bot.bot.yaml'];
+    assert.equal(text, 'bot: { name: Shop, locales: [en], start: a, fallback: a }\nslots: # to do\n  name:\n    type: text\nflows: { f: { nodes: { a: { say: "Hi {name}", end: true } } } }\n');
+    assert.deepEqual(problems(g.service, manifest, ['unknown-slot', 'yaml-syntax']), []);
   });
 
   it('add the missing translations to block maps, flow maps and plain texts', () => {

@@ -181,6 +181,18 @@ function createStub(workspace: Workspace, model: FileModel, kind: Kind, id: stri
     const edit = appendEntry(file, map, id, body[section], flowBody[section]);
     if (edit) return { uri: file.uri, edit };
   }
+  // This file has the section with nothing in it yet (\`slots:\` being typed): the entry goes under it.
+  const empty = getPair(documentOf(model)?.contents, section);
+  if (empty && (empty.value === null || (isScalar(empty.value) && empty.value.value === null))) {
+    const [keyStart, keyEnd] = (empty.key as YamlNode).range!;
+    const at = nextLineStart(model.text, keyStart);
+    // Only \`slots:\` alone on its line (maybe with a comment), at the top level: not \`slots: ~\`.
+    if (columnOf(model, keyStart) === 0 && /^:\s*(#.*)?$/.test(model.text.slice(keyEnd, at).trim())) {
+      const prefix = at === model.text.length && !model.text.endsWith('\n') ? '\n' : '';
+      const position = model.lines.position(at);
+      return { uri: model.uri, edit: { range: { start: position, end: position }, newText: `${prefix}  ${id}:\n${body[section].map((l) => `    ${l}`).join('\n')}\n` } };
+    }
+  }
   // No file has that section yet: add it at the end of this file.
   const end = model.lines.position(model.text.length);
   const prefix = model.text.length === 0 || model.text.endsWith('\n') ? '' : '\n';
