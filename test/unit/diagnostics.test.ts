@@ -118,7 +118,7 @@ flows:
           - label: { en: Go, fr: Aller }
             flow: mian
       sorry:
-        say: { en: Sorry, de: Entschuldigung }
+        say: { en: Sorry, de: Entschuldigung, fr-FR: Désolé }
         end: true
 intents:
   billing.refund:
@@ -142,10 +142,16 @@ responses:
       'unknown-flow: There is no flow named `mian`. Did you mean `main`?',
       'unknown-intent: There is no intent named `billing.refnd`. Did you mean `billing.refund`?',
       'unknown-locale: This bot does not speak `de`: its languages are `en`, `fr` (see `locales` in the manifest).',
+      'unknown-locale: This bot does not speak `fr-FR`: its languages are `en`, `fr` (see `locales` in the manifest). Did you mean `fr`?',
       'unknown-node: There is no node named `welcom`. Did you mean `welcome`?',
       'unknown-response: There is no response named `greting`. Did you mean `greeting`?',
       'unknown-slot: There is no slot named `nmae`.',
     ]);
+    const region = f.service.getDiagnostics(f.uris['/bot/flows.bot.yaml']).filter((d) => d.code === 'unknown-locale' && d.message.includes('fr-FR'));
+    assert.deepEqual(
+      f.service.getCodeActions(f.uris['/bot/flows.bot.yaml'], region).filter((a) => a.title.startsWith('Change')).map((a) => [a.title, a.edit?.changes?.[f.uris['/bot/flows.bot.yaml']]?.[0].newText]),
+      [['Change to `fr`', 'fr']],
+    );
   });
 
   it('places a placeholder error on the slot name inside the text', () => {

@@ -75,7 +75,10 @@ export function semanticProblems(workspace: Workspace, model: FileModel): Proble
   const near = (kind: Kind, id: string): string[] => {
     const key = `${kind}:${id}`;
     let found = nearestIds.get(key);
-    if (!found) nearestIds.set(key, (found = kind === 'locale' ? [] : nearest(id, bot.ids(kind).keys())));
+    // A language is suggested only when it is the same but for case or region (\`fr-FR\` for \`fr\`): by spelling, every
+    // two-letter code is near every other.
+    const sameLanguage = (l: string) => l.toLowerCase() === id.toLowerCase() || l.split('-')[0].toLowerCase() === id.split('-')[0].toLowerCase();
+    if (!found) nearestIds.set(key, (found = kind === 'locale' ? [...bot.ids('locale').keys()].filter(sameLanguage) : nearest(id, bot.ids(kind).keys())));
     return found;
   };
   for (const ref of model.references) {
@@ -115,7 +118,7 @@ function didYouMean(near: string[]): string {
 function unknownMessage(bot: Bot, kind: Kind, id: string, suggestions: string[]): string {
   if (kind === 'locale') {
     const locales = [...bot.ids('locale').keys()];
-    return `This bot does not speak \`${id}\`: its languages are ${locales.map((l) => `\`${l}\``).join(', ')} (see \`locales\` in the manifest).`;
+    return `This bot does not speak \`${id}\`: its languages are ${locales.map((l) => `\`${l}\``).join(', ')} (see \`locales\` in the manifest).` + didYouMean(suggestions);
   }
   return `There is no ${KIND_NAMES[kind]} named \`${id}\`.` + didYouMean(suggestions);
 }
