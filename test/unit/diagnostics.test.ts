@@ -147,7 +147,7 @@ responses:
       'unknown-response: There is no response named `greting`. Did you mean `greeting`?',
       'unknown-slot: There is no slot named `nmae`.',
     ]);
-    const region = f.service.getDiagnostics(f.uris['/bot/flows.bot.yaml']).filter((d) => d.code === 'unknown-locale' && d.message.includes('fr-FR'));
+    const region = f.service.getDiagnostics(f.uris['/bot/flows.bot.yaml']).filter((d) => d.code === 'unknown-locale' && String(d.message).includes('fr-FR'));
     assert.deepEqual(
       f.service.getCodeActions(f.uris['/bot/flows.bot.yaml'], region).filter((a) => a.title.startsWith('Change')).map((a) => [a.title, a.edit?.changes?.[f.uris['/bot/flows.bot.yaml']]?.[0].newText]),
       [['Change to `fr`', 'fr']],

@@ -200,21 +200,26 @@ function createStub(workspace: Workspace, model: FileModel, kind: Kind, id: stri
 }
 
 /**
- * A new entry \`id\` at the end of a map: \`blockLines\` under the key in a block map (at its entries' indentation), or
- * \`id: flowValue\` before the \`}\` of a flow map. None for an empty block map (nothing tells its indentation).
+ * Entries added at the end of a map: \`blockLines\` (nested as they should be) at the entries' indentation in a block
+ * map, \`flowText\` before the \`}\` of a flow map. None for an empty block map (nothing tells its indentation).
  */
-function appendEntry(model: FileModel, map: YAMLMap, id: string, blockLines: string[], flowValue: string): TextEdit | undefined {
+function addEntries(model: FileModel, map: YAMLMap, blockLines: string[], flowText: string): TextEdit | undefined {
   if (map.flow) {
     if (!map.range) return undefined;
     const close = model.text.lastIndexOf('}', map.range[1]);
     if (close < map.range[0]) return undefined;
     const before = model.text.slice(map.range[0], close).trimEnd();
-    const separator = before.endsWith('{') ? ' ' : before.endsWith(',') ? ' ' : ', ';
-    return { range: { start: model.lines.position(map.range[0] + before.length), end: model.lines.position(close) }, newText: `${separator}${id}: ${flowValue} ` };
+    const separator = before.endsWith('{') || before.endsWith(',') ? ' ' : ', ';
+    return { range: { start: model.lines.position(map.range[0] + before.length), end: model.lines.position(close) }, newText: `${separator}${flowText} ` };
   }
   if (map.items.length === 0) return undefined;
   const indent = ' '.repeat(columnOf(model, (map.items[0].key as YamlNode).range![0]));
-  return appendToMap(model, map, [`${indent}${id}:`, ...blockLines.map((l) => `${indent}  ${l}`)]);
+  return appendToMap(model, map, blockLines.map((l) => `${indent}${l}`));
+}
+
+/** A new entry \`id\` at the end of a map: \`blockLines\` under the key in a block map, \`id: flowValue\` in a flow map. */
+function appendEntry(model: FileModel, map: YAMLMap, id: string, blockLines: string[], flowValue: string): TextEdit | undefined {
+  return addEntries(model, map, [`${id}:`, ...blockLines.map((l) => `  ${l}`)], `${id}: ${flowValue}`);
 }
 
 /** The pair whose key starts at `offset`. */
@@ -234,18 +239,11 @@ function pairAt(model: FileModel, offset: number): Pair<YamlNode, YamlNode | nul
   return found;
 }
 
-/** Adds entries (\`key: value\` lines) to the node whose key is at \`range\`, in block or flow style as the node is written. */
+/** Adds entries (\`key: value\`) to the node whose key is at \`range\`, in block or flow style as the node is written. */
 function addToNode(model: FileModel, range: Range, entries: string[]): TextEdit | undefined {
   const value = pairAt(model, model.lines.offset(range.start))?.value;
   if (!isMap(value) || value.items.length === 0) return undefined;
-  if (!value.flow) {
-    const indent = ' '.repeat(columnOf(model, (value.items[0].key as YamlNode).range![0]));
-    return appendToMap(model, value, entries.map((e) => `${indent}${e}`));
-  }
-  if (!value.range) return undefined;
-  const close = model.text.lastIndexOf('}', value.range[1]);
-  const before = model.text.slice(value.range[0], close).trimEnd();
-  return { range: { start: model.lines.position(value.range[0] + before.length), end: model.lines.position(close) }, newText: `, ${entries.join(', ')} ` };
+  return addEntries(model, value, entries, entries.join(', '));
 }
 
 /** Adds empty texts for the missing locales to a message (block map, flow map, or a plain text made into a map). */
@@ -253,21 +251,13 @@ function addTranslations(model: FileModel, range: Range, missing: string[]): Tex
   const pair = pairAt(model, model.lines.offset(range.start));
   if (!pair) return undefined;
   const value = pair.value;
-  const locale = model.manifest?.defaultLocale;
-  if (isMap(value) && !value.flow) {
-    const indent = ' '.repeat(columnOf(model, (value.items[0].key as YamlNode).range![0]));
-    return appendToMap(model, value, missing.map((l) => `${indent}${l}: ""`));
-  }
-  if (isMap(value) && value.flow && value.range) {
-    const close = model.text.lastIndexOf('}', value.range[1]);
-    const position = model.lines.position(close);
-    const before = model.text.slice(value.range[0], close).trimEnd();
-    const separator = before.endsWith('{') ? ' ' : ', ';
-    return { range: { start: model.lines.position(value.range[0] + before.length), end: position }, newText: `${separator}${missing.map((l) => `${l}: ""`).join(', ')} ` };
+  if (isMap(value)) {
+    const entries = missing.map((l) => `${l}: ""`);
+    return addEntries(model, value, entries, entries.join(', '));
   }
   if (isScalar(value) && value.range) {
     const source = model.text.slice(value.range[0], value.range[1]);
-    const defaultLocale = model.manifest?.defaultLocale ?? locale ?? 'en';
+    const defaultLocale = model.manifest?.defaultLocale ?? 'en';
     return { range: model.lines.range({ start: value.range[0], end: value.range[1] }), newText: `{ ${defaultLocale}: ${source}, ${missing.map((l) => `${l}: ""`).join(', ')} }` };
   }
   return undefined;
