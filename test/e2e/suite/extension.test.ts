@@ -189,4 +189,42 @@ describe('Botmaster in VS Code', function () {
     );
     e2eLog(`      hover: ${JSON.stringify(hoverText(hovers).slice(0, 200))}`);
   });
+
+  it('counts references in the code lens, fixes a misspelt goto with its quick fix, and renames a node across files', async function () {
+    const other = await vscode.workspace.openTextDocument(otherUri());
+    const lenses = await waitFor(
+      'a code lens counting the references to goodbye',
+      () => vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', other.uri, 10),
+      (l) => (l ?? []).some((lens) => lens.command?.title.startsWith('1 reference')),
+    );
+    assert.strictEqual(lenses.find((l) => l.command?.title.startsWith('1 reference'))!.range.start.line, positionOf(other, 'goodbye:').line);
+
+    // A typo in a goto: the diagnostic comes, "Change to `goodbye`" fixes it in the editor's buffer.
+    const editor = await vscode.window.showTextDocument(main);
+    const at = positionOf(main, 'goto: goodbye').translate(0, 'goto: goodby'.length);
+    await editor.edit((edit) => edit.delete(new vscode.Range(at, at.translate(0, 1))));
+    const typo = await waitFor(
+      'a diagnostic on the misspelt goodby',
+      () => botDiagnostics(main.uri).filter((d) => d.range.start.line === at.line),
+      (ds) => ds.length > 0,
+    );
+    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', main.uri, typo[0].range);
+    const change = actions.find((a) => a.title === 'Change to `goodbye`');
+    assert.ok(change?.edit, `no "Change to \`goodbye\`" among: ${actions.map((a) => a.title).join(', ')}`);
+    assert.ok(await vscode.workspace.applyEdit(change.edit));
+    assert.match(main.getText(), /goto: goodbye\n/);
+    await waitFor('the typo diagnostic to go', () => botDiagnostics(main.uri).filter((d) => d.range.start.line === at.line), (ds) => ds.length === 0);
+
+    // Rename from the reference: the definition in the other file and the goto change together.
+    const rename = await vscode.commands.executeCommand<vscode.WorkspaceEdit>('vscode.executeDocumentRenameProvider', main.uri, positionOf(main, 'goodbye').translate(0, 2), 'farewell');
+    assert.deepEqual(rename.entries().map(([uri, edits]) => [vscode.workspace.asRelativePath(uri), edits.length]).sort(), [
+      [`${TMP_FOLDER}/main.bot.yaml`, 1],
+      [`${TMP_FOLDER}/other.bot.yaml`, 1],
+    ]);
+    assert.ok(await vscode.workspace.applyEdit(rename));
+    assert.match(main.getText(), /goto: farewell\n/);
+    assert.match(other.getText(), /^ {6}farewell:$/m);
+    await vscode.workspace.saveAll(false);
+    await waitFor('no diagnostic on the renamed goto', () => botDiagnostics(main.uri).filter((d) => d.range.start.line === at.line), (ds) => ds.length === 0);
+  });
 });
