@@ -155,6 +155,27 @@ flows:
             goto: start
           - if: age != 4
             goto: start
+      boolean_covered:
+        branch:
+          - if: done == true
+            goto: start
+          - if: done == false
+            goto: start
+          - if: done is not set
+            goto: start
+      unset_unequal:
+        branch:
+          - if: age is not set and age != 3
+            goto: start
+          - goto: start
+      boolean_unset:
+        branch:
+          - if: done == true
+            goto: start
+          - if: done == false
+            goto: start
+slots:
+  done: { type: boolean }
 `;
     const f = fixture(MANIFEST + file);
     const got = f.service.getDiagnostics(f.uris['/bot/flows.bot.yaml']).filter((d) => ['branch-no-else', 'branch-never-true'].includes(String(d.code)));
@@ -169,6 +190,7 @@ flows:
         '30 branch-never-true: Case 1 (`age > 10`) holds whenever this one does and comes first, so this case is never taken.',
         '34 branch-never-true: Case 1 (`age > 10`) holds whenever this one does and comes first, so this case is never taken.',
         '50 branch-no-else: The branch of `uncovered` has no else case: when no condition holds, the conversation stops here. Add a last item with only `goto`.',
+        '69 branch-no-else: The branch of `boolean_unset` has no else case: when no condition holds, the conversation stops here. Add a last item with only `goto`.',
       ],
     );
   });
@@ -819,6 +841,25 @@ slots: { age: { type: number } }
     assert.deepEqual(gDialog(), []);
     g.service.setFile(g.uris['/bot/bot.bot.yaml'], 'bot: { name: Shop, locales: [en], start: hello }\n', 2);
     assert.deepEqual(gDialog(), ['flows.bot.yaml no-fallback']);
+
+    // A slot's type, in a file outside the dialog, decides whether a branch on it needs an else.
+    const h = fixture(`
+//- /bot/bot.bot.yaml
+bot: { name: Shop, locales: [en], start: hello, fallback: hello }
+//- /bot/flows.bot.yaml
+flows:
+  main:
+    nodes:
+      hello:
+        branch: [{ if: done == true, goto: hello }, { if: done == false, goto: hello }, { if: done is not set, goto: hello }]
+//- /bot/slots.bot.yaml
+slots: { done: { type: boolean } }
+`);
+    const hBot = h.service.workspace.botOf(h.uris['/bot/bot.bot.yaml']);
+    const hDialog = () => codes(analyzeBot(h.service.workspace, hBot, { dialog: CHECKS.dialog }).problems).filter((c) => c.includes('branch'));
+    assert.deepEqual(hDialog(), []);
+    h.service.setFile(h.uris['/bot/slots.bot.yaml'], 'slots: { done: { type: text } }\n', 2);
+    assert.deepEqual(hDialog(), ['flows.bot.yaml branch-no-else']);
   });
 
   it('an edit republishes only the files whose diagnostics changed', () => {

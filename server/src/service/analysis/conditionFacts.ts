@@ -12,11 +12,18 @@ interface SlotFacts {
   set?: boolean;
 }
 
-/** Why the condition can never be true, or undefined when it may be. Only `and` chains of simple tests are judged. */
-export function neverTrue(expr: Expr): string | undefined {
+/** The slots whose values are \`true\` or \`false\` only (type \`boolean\`), which some judgements need. */
+export type BooleanSlots = ReadonlySet<string>;
+const NO_BOOLEANS: BooleanSlots = new Set();
+
+/**
+ * Why the condition can never be true, or undefined when it may be. Only \`and\` chains of simple tests are judged.
+ * \`booleans\` are the slots known to hold \`true\` or \`false\` when set.
+ */
+export function neverTrue(expr: Expr, booleans: BooleanSlots = NO_BOOLEANS): string | undefined {
   if (expr.type === 'logical' && expr.op === 'or') {
-    const left = neverTrue(expr.left);
-    const right = left && neverTrue(expr.right);
+    const left = neverTrue(expr.left, booleans);
+    const right = left && neverTrue(expr.right, booleans);
     return left && right ? `${left}, and ${right}` : undefined;
   }
   const facts = new Map<string, SlotFacts>();
@@ -31,6 +38,9 @@ export function neverTrue(expr: Expr): string | undefined {
   for (const test of tests) {
     const reason = addFact(facts, test);
     if (reason) return reason;
+  }
+  for (const [slot, f] of facts) {
+    if (booleans.has(slot) && f.set === true && f.notEquals.includes(true) && f.notEquals.includes(false)) return `\`${slot}\` is set, so it is \`true\` or \`false\``;
   }
   return undefined;
 }
@@ -62,7 +72,8 @@ function addFact(facts: Map<string, SlotFacts>, test: Expr): string | undefined 
   const slot = left.name;
   const value = right.value;
   const f = factsOf(facts, slot);
-  if (f.set === false) return `\`${slot}\` must not be set, so it cannot be compared with ${show(value)}`;
+  // A slot that is not set equals nothing and is neither less nor more than anything, but it is unequal to everything.
+  if (f.set === false && op !== '!=') return `\`${slot}\` must not be set, so it cannot be compared with ${show(value)}`;
   const fits = (v: Literal): boolean => {
     if (typeof v !== 'number') return true;
     if (f.min && (v < f.min.value || (v === f.min.value && !f.min.inclusive))) return false;
@@ -148,9 +159,9 @@ function chains(expr: Expr): Expr[][] | undefined {
 }
 
 /** Whether a condition can never be true: each of its \`and\` chains has contradictory tests. */
-function neverHolds(expr: Expr): boolean {
+function neverHolds(expr: Expr, booleans: BooleanSlots): boolean {
   const found = chains(expr);
-  return found !== undefined && found.every((chain) => neverTrue(chain.reduce(AND)) !== undefined);
+  return found !== undefined && found.every((chain) => neverTrue(chain.reduce(AND), booleans) !== undefined);
 }
 
 /**
@@ -158,22 +169,22 @@ function neverHolds(expr: Expr): boolean {
  * chain of simple tests; each must be contradicted by \`a\` with its negation (for \`x > 3\`: with \`x <= 3\` and with
  * \`x is not set\`).
  */
-export function implies(a: Expr, b: Expr): boolean {
+export function implies(a: Expr, b: Expr, booleans: BooleanSlots = NO_BOOLEANS): boolean {
   return andTests(b).every((test) => {
-    if (test.type === 'isSet' || (test.type === 'compare' && (test.op === '==' || test.op === '!='))) return neverHolds(AND(a, negation(test)!));
+    if (test.type === 'isSet' || (test.type === 'compare' && (test.op === '==' || test.op === '!='))) return neverHolds(AND(a, negation(test)!), booleans);
     if (test.type !== 'compare') return false;
     const slot = test.left.type === 'slot' ? test.left : test.right.type === 'slot' ? test.right : undefined;
     if (!slot || (test.left.type !== 'literal' && test.right.type !== 'literal')) return false;
     const unset: Expr = { type: 'isSet', negated: true, operand: slot, start: test.start, end: test.end };
-    return neverHolds(AND(a, { ...test, op: FLIPPED[test.op] })) && neverHolds(AND(a, unset));
+    return neverHolds(AND(a, { ...test, op: FLIPPED[test.op] }), booleans) && neverHolds(AND(a, unset), booleans);
   });
 }
 
 /** Whether one of the conditions holds whatever the slots (the negations of all of them can never hold together). */
-export function oneAlwaysHolds(conditions: Expr[]): boolean {
+export function oneAlwaysHolds(conditions: Expr[], booleans: BooleanSlots = NO_BOOLEANS): boolean {
   const negations = conditions.map(negation);
   if (negations.length === 0 || negations.some((n) => n === undefined)) return false;
-  return neverHolds((negations as Expr[]).reduce(AND));
+  return neverHolds((negations as Expr[]).reduce(AND), booleans);
 }
 
 /** Every comparison of a slot with literal values in a condition: `slot == "x"`, `slot in ["a", "b"]`, `slot > 3`. */

@@ -4,6 +4,7 @@ import type { FileModel, NodeInfo, Problem } from '../types';
 import type { Bot } from '../workspace';
 import { dialogOf, reachableNodes } from '../reachability';
 import { implies, neverTrue, oneAlwaysHolds } from './conditionFacts';
+import type { BooleanSlots } from './conditionFacts';
 import type { BotContext, Report } from './context';
 
 /** A node waits when it asks, offers quick replies (its own or its response's) or moves on intents. */
@@ -18,12 +19,21 @@ export function waits(context: BotContext, node: NodeInfo): boolean {
 
 /**
  * What the dialog checks reported for a bot, and the files they read. An edit of a file that adds nothing to the
- * dialog (training examples, entities, slots) leaves it as it was: its problems are then given again, not computed
+ * dialog (training examples, entities, slots but for which are boolean) leaves it as it was: its problems are then given again, not computed
  * (on the issue-3 bot the dialog checks took about a third of a second after each edit of its training data).
  */
 interface DialogReport {
   models: Map<string, FileModel>;
+  /** The slots of type \`boolean\` the branches were judged with (sorted, one per line). */
+  booleans: string;
   problems: [uri: string, problem: Problem][];
+}
+
+/** The bot's slots of type \`boolean\` (a branch on one is covered by \`== true\`, \`== false\` and \`is not set\`). */
+function booleanSlots(models: FileModel[]): Set<string> {
+  const found = new Set<string>();
+  for (const model of models) for (const [id, slot] of model.slots) if (slot.type === 'boolean') found.add(id);
+  return found;
 }
 
 const lastReports = new WeakMap<Bot, DialogReport>();
@@ -49,26 +59,28 @@ function sameDialog(last: DialogReport, models: FileModel[]): boolean {
 export function* checkDialog(context: BotContext, report: Report): Generator<void, void, void> {
   const last = lastReports.get(context.bot);
   const models = new Map(context.models.map((m) => [m.uri, m]));
-  if (last && sameDialog(last, context.models)) {
+  const booleans = booleanSlots(context.models);
+  const booleansKey = [...booleans].sort().join('\n');
+  if (last && last.booleans === booleansKey && sameDialog(last, context.models)) {
     for (const [uri, problem] of last.problems) report.add(uri, problem);
     last.models = models;
     return;
   }
   const problems: DialogReport['problems'] = [];
-  yield* dialogChecks(context, {
+  yield* dialogChecks(context, booleans, {
     add: (uri, problem) => {
       problems.push([uri, problem]);
       report.add(uri, problem);
     },
   });
   // Kept only once every check ran (a run the server drops half-way leaves the last one).
-  lastReports.set(context.bot, { models, problems });
+  lastReports.set(context.bot, { models, booleans: booleansKey, problems });
 }
 
 /** Where the dialog checks report (the report, and the list kept for the next run). */
 type Sink = Pick<Report, 'add'>;
 
-function* dialogChecks(context: BotContext, report: Sink): Generator<void, void, void> {
+function* dialogChecks(context: BotContext, booleans: BooleanSlots, report: Sink): Generator<void, void, void> {
   const manifestFallback = context.manifest?.fallback;
   const flowFallback = new Map<string, string | undefined>();
   for (const model of context.models) for (const [id, flow] of model.flows) flowFallback.set(id, flow.fallback);
@@ -98,7 +110,7 @@ function* dialogChecks(context: BotContext, report: Sink): Generator<void, void,
           span: node.span,
         });
       }
-      checkBranch(context, model, id, node, report);
+      checkBranch(model, id, node, booleans, report);
     }
   }
   // Each a few steps: on a bot of 20,000 nodes the two took 300 ms in one go after an edit, and an edit that came
@@ -132,13 +144,13 @@ function* checkReachable(context: BotContext, report: Sink): Generator<void, voi
   }
 }
 
-function checkBranch(context: BotContext, model: FileModel, id: string, node: NodeInfo, report: Sink): void {
+function checkBranch(model: FileModel, id: string, node: NodeInfo, booleans: BooleanSlots, report: Sink): void {
   if (node.branch.length === 0) return;
   const elseIndex = node.branch.findIndex((b) => b.condition === undefined);
   const parsed = node.branch.map((item) => (item.condition === undefined ? undefined : parseCondition(item.condition).expr));
   const conditions = parsed.filter((e): e is NonNullable<typeof e> => e !== undefined);
   // No else, and the conditions may all be false (\`x is set\` then \`x is not set\` needs none).
-  if (elseIndex === -1 && !node.moves.some((m) => m.via === 'next') && !(conditions.length === node.branch.length && oneAlwaysHolds(conditions))) {
+  if (elseIndex === -1 && !node.moves.some((m) => m.via === 'next') && !(conditions.length === node.branch.length && oneAlwaysHolds(conditions, booleans))) {
     report.add(model.uri, {
       code: 'branch-no-else',
       message: `The branch of \`${id}\` has no else case: when no condition holds, the conversation stops here. Add a last item with only \`goto\`.`,
@@ -160,13 +172,13 @@ function checkBranch(context: BotContext, model: FileModel, id: string, node: No
     }
     seen.set(normalized, index);
     const expr = parsed[index];
-    const reason = expr && neverTrue(expr);
+    const reason = expr && neverTrue(expr, booleans);
     if (reason) {
       report.add(model.uri, { code: 'branch-never-true', message: `This condition can never be true: ${reason}.`, span: item.conditionSpan });
       return;
     }
     // An earlier case that holds whenever this one does is taken instead (\`age > 10\` before \`age > 20\`).
-    const before = expr ? parsed.findIndex((other, i) => i < index && other !== undefined && implies(expr, other)) : -1;
+    const before = expr ? parsed.findIndex((other, i) => i < index && other !== undefined && implies(expr, other, booleans)) : -1;
     if (before !== -1) {
       report.add(model.uri, { code: 'branch-never-true', message: `Case ${before + 1} (\`${node.branch[before].condition!.trim()}\`) holds whenever this one does and comes first, so this case is never taken.`, span: item.conditionSpan });
     }
