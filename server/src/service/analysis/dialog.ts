@@ -19,8 +19,9 @@ export function waits(context: BotContext, node: NodeInfo): boolean {
 
 /**
  * What the dialog checks reported for a bot, and the files they read. An edit of a file that adds nothing to the
- * dialog (training examples, entities, slots but for which are boolean) leaves it as it was: its problems are then given again, not computed
- * (on the issue-3 bot the dialog checks took about a third of a second after each edit of its training data).
+ * dialog (training examples, entities, slots) leaves it as it was, unless it changed which slots are boolean: its
+ * problems are then given again, not computed (on the issue-3 bot the dialog checks took about a third of a second
+ * after each edit of its training data).
  */
 interface DialogReport {
   models: Map<string, FileModel>;
