@@ -6,7 +6,7 @@ import { createLanguageService } from '../../server/src/service';
 import { ConfusableIndex, filterNeeds, findConfusables, jaccard, trigramTokens } from '../../server/src/service/analysis/confusables';
 import type { ExampleText } from '../../server/src/service/analysis/confusables';
 import { luhn, validIban, findPersonalData } from '../../server/src/service/analysis/privacy';
-import { normalizeExample } from '../../server/src/service/analysis/intents';
+import { normalizeExample, WordTable } from '../../server/src/service/analysis/intents';
 import { checkSsml } from '../../server/src/service/analysis/wording';
 import { stronglyConnected } from '../../server/src/service/analysis/dialog';
 import { fixture, problems } from '../fixture';
@@ -426,6 +426,35 @@ intents:
     const long = 'Where Is My Order, Please? '.repeat(100);
     for (const text of ['Où est mon colis ?', 'book [tomorrow](day:tomorrow) please', 'Ça   VA', 'naïve café', 'already normal', ' x', 'x ', '', long, long.toLowerCase()]) {
       assert.equal(normalizeExample(text), full(text), JSON.stringify(text.slice(0, 40)));
+    }
+  });
+
+  it('groups examples by their words through adds and removes as a plain map does, past its first room', () => {
+    // A pseudo-random run of adds and removes over 300 words, from a table made for 4 entries (so it grows and its
+    // chains are rebuilt), compared after every step with a map from words to the entries that have them.
+    let seed = 7;
+    const random = (n: number) => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) >>> 8) % n;
+    const table = new WordTable(4);
+    const model = new Map<number, ExampleText>();
+    const example = (words: string): ExampleText => ({ uri: 'file:///a', intent: 'i', span: { start: 0, end: 0 }, text: words, normalized: words });
+    for (let step = 0; step < 4000; step++) {
+      if (model.size > 0 && random(3) === 0) {
+        const ids = [...model.keys()];
+        const id = ids[random(ids.length)];
+        table.remove(id);
+        model.delete(id);
+      } else {
+        const added = example(`words ${random(300)}`);
+        const id = table.add(added);
+        assert.ok(!model.has(id), `entry ${id} is given to one example at a time`);
+        model.set(id, added);
+      }
+      if (step % 97 !== 0 && step < 3990) continue;
+      const byWords = new Map<string, ExampleText[]>();
+      for (const e of model.values()) byWords.set(e.normalized, [...(byWords.get(e.normalized) ?? []), e]);
+      assert.equal(table.size, model.size);
+      assert.deepEqual([...table.duplicated].sort(), [...byWords].filter(([, list]) => list.length > 1).map(([words]) => words).sort(), `duplicated words at step ${step}`);
+      for (const [words, list] of byWords) assert.equal(new Set(table.withWords(words)).size === list.length && list.every((e) => table.withWords(words).includes(e)), true, `${words} at step ${step}`);
     }
   });
 

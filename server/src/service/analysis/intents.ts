@@ -57,40 +57,10 @@ function normalizeAscii(text: string): string | undefined {
 
 /**
  * The texts and normalised words of the files computed last: an edit to a file of 20,000 examples changes one of
- * them, and the next version looks the others up. The lookup is built then, from these two lists, not for every file
- * at the cold start (a map per file: the intents check on the issue-3 bot took 452 ms against 419, medians of 4).
+ * them, and the next version looks the others up (in a map built then, not for every file at the cold start).
  */
-const recentlyNormalized = new Map<string, { texts: string[]; words: string[] }>();
+const recentExamples = new Map<string, Map<string, ExampleText[]>>();
 const RECENT_FILES = 4;
-
-/** The normalised examples of a file, per intent and locale, computed once per version of the file. */
-export function normalizedOf(model: FileModel): Map<string, string[]> {
-  return perFile('normalized', model, '', () => {
-    const last = recentlyNormalized.get(model.uri);
-    let previous: Map<string, string> | undefined;
-    if (last) {
-      previous = new Map();
-      for (let i = 0; i < last.texts.length; i++) previous.set(last.texts[i], last.words[i]);
-    }
-    const texts: string[] = [];
-    const words: string[] = [];
-    const result = new Map<string, string[]>();
-    for (const [id, intent] of model.intents) {
-      for (const [locale, examples] of intent.examples) {
-        const normalized = examples.map((e) => previous?.get(e.text) ?? normalizeExample(e.text));
-        result.set(`${id}\u0000${locale}`, normalized);
-        for (let i = 0; i < examples.length; i++) {
-          texts.push(examples[i].text);
-          words.push(normalized[i]);
-        }
-      }
-    }
-    recentlyNormalized.delete(model.uri);
-    recentlyNormalized.set(model.uri, { texts, words });
-    if (recentlyNormalized.size > RECENT_FILES) recentlyNormalized.delete(recentlyNormalized.keys().next().value!);
-    return result;
-  });
-}
 
 export function* checkIntents(context: BotContext, report: Report): Generator<void, void, void> {
   const minimum = context.manifest?.minExamples ?? DEFAULT_MIN_EXAMPLES;
@@ -112,7 +82,7 @@ export function* checkIntents(context: BotContext, report: Report): Generator<vo
     }
   }
   const groups = yield* duplicateGroups(context);
-  for (const [locale, words] of groups.duplicated) for (const normalized of words) reportDuplicates(listOf(groups.byLocale.get(locale)!.get(normalized)), locale, report);
+  for (const [locale, table] of groups.tables) for (const words of table.duplicated) reportDuplicates(table.withWords(words), locale, report);
 }
 
 /** A training example with its file, intent and normalised words (duplicates and confusable examples share them). */
@@ -131,37 +101,36 @@ export interface ExampleText {
  */
 export function examplesOf(model: FileModel): Map<string, ExampleText[]> {
   return perFile('examples', model, '', () => {
+    const last = recentExamples.get(model.uri);
+    let previous: Map<string, string> | undefined;
+    if (last) {
+      previous = new Map();
+      for (const list of last.values()) for (const example of list) previous.set(example.text, example.normalized);
+    }
     const byLocale = new Map<string, ExampleText[]>();
-    const normalized = normalizedOf(model);
     for (const [intent, info] of model.intents) {
       for (const [locale, examples] of info.examples) {
         let list = byLocale.get(locale);
         if (!list) byLocale.set(locale, (list = []));
-        const words = normalized.get(`${intent}\u0000${locale}`) ?? [];
-        examples.forEach((e, i) => list.push({ uri: model.uri, intent, span: e.span, text: e.text, normalized: words[i] }));
+        for (const { text, span } of examples) list.push({ uri: model.uri, intent, span, text, normalized: previous?.get(text) ?? normalizeExample(text) });
       }
     }
+    recentExamples.delete(model.uri);
+    recentExamples.set(model.uri, byLocale);
+    if (recentExamples.size > RECENT_FILES) recentExamples.delete(recentExamples.keys().next().value!);
     return byLocale;
   });
 }
 
-/** Every example of a file: its language, normalised words and the example. */
-function forEachExample(model: FileModel, visit: (locale: string, normalized: string, occurrence: ExampleText) => void): void {
-  for (const [locale, examples] of examplesOf(model)) for (const example of examples) visit(locale, example.normalized, example);
-}
-
-/** One example, or several with the same words (a single one is kept without an array: most are single). */
-type Slot = ExampleText | ExampleText[];
-const listOf = (slot: Slot | undefined): ExampleText[] => (slot === undefined ? [] : Array.isArray(slot) ? slot : [slot]);
-
 /**
  * Every example of a bot by language and normalised words, and the words found more than once. Kept per bot and
- * updated after an edit with the changed files only (200,000 examples take half a second to group).
+ * updated after an edit with the changed files only.
  */
 interface Groups {
   models: Map<string, FileModel>;
-  byLocale: Map<string, Map<string, Slot>>;
-  duplicated: Map<string, Set<string>>;
+  tables: Map<string, WordTable>;
+  /** Each file's entries, per language (in the order of \`examplesOf\`). */
+  entries: Map<string, Map<string, Int32Array>>;
 }
 
 const groupsOfBot = new WeakMap<Bot, Groups>();
@@ -173,55 +142,155 @@ function* duplicateGroups(context: BotContext): Generator<void, Groups, void> {
   if (groups) for (const uri of groups.models.keys()) if (!current.has(uri)) changed.push(uri);
   if (groups && changed.length <= Math.max(1, current.size / 4)) {
     // Updated in place, without pausing: a half-updated index is never left behind.
-    const g = groups;
     for (const uri of changed) {
-      const before = g.models.get(uri);
-      if (before) forEachExample(before, (locale, normalized) => place(g, locale, normalized, (list) => list.filter((o) => o.uri !== uri)));
+      for (const [locale, ids] of groups.entries.get(uri) ?? []) for (const id of ids) groups.tables.get(locale)!.remove(id);
+      groups.entries.delete(uri);
       const after = current.get(uri);
-      if (after) forEachExample(after, (locale, normalized, occurrence) => add(g, locale, normalized, occurrence));
+      if (after) addFile(groups, after);
     }
-    g.models = current;
-    return g;
+    groups.models = current;
+    return groups;
   }
   groupsOfBot.delete(context.bot);
-  const fresh: Groups = { models: current, byLocale: new Map(), duplicated: new Map() };
+  // Room for every example at once.
+  const counts = new Map<string, number>();
   for (const model of current.values()) {
     yield;
-    forEachExample(model, (locale, normalized, occurrence) => add(fresh, locale, normalized, occurrence));
+    for (const [locale, examples] of examplesOf(model)) counts.set(locale, (counts.get(locale) ?? 0) + examples.length);
+  }
+  const fresh: Groups = { models: current, tables: new Map([...counts].map(([locale, count]) => [locale, new WordTable(count)])), entries: new Map() };
+  for (const model of current.values()) {
+    yield;
+    addFile(fresh, model);
   }
   groupsOfBot.set(context.bot, fresh);
   return fresh;
 }
 
-/** Adds an example (the common case, without copying lists). */
-function add(groups: Groups, locale: string, normalized: string, occurrence: ExampleText): void {
-  let words = groups.byLocale.get(locale);
-  if (!words) groups.byLocale.set(locale, (words = new Map()));
-  const slot = words.get(normalized);
-  if (slot === undefined) {
-    words.set(normalized, occurrence);
-    return;
+function addFile(groups: Groups, model: FileModel): void {
+  const entries = new Map<string, Int32Array>();
+  for (const [locale, examples] of examplesOf(model)) {
+    let table = groups.tables.get(locale);
+    if (!table) groups.tables.set(locale, (table = new WordTable(examples.length)));
+    const ids = new Int32Array(examples.length);
+    for (let i = 0; i < examples.length; i++) ids[i] = table.add(examples[i]);
+    entries.set(locale, ids);
   }
-  if (Array.isArray(slot)) slot.push(occurrence);
-  else words.set(normalized, [slot, occurrence]);
-  let duplicated = groups.duplicated.get(locale);
-  if (!duplicated) groups.duplicated.set(locale, (duplicated = new Set()));
-  duplicated.add(normalized);
+  groups.entries.set(model.uri, entries);
 }
 
-/** Replaces the examples with some words, keeping the duplicated words up to date. */
-function place(groups: Groups, locale: string, normalized: string, change: (list: ExampleText[]) => ExampleText[]): void {
-  let words = groups.byLocale.get(locale);
-  if (!words) groups.byLocale.set(locale, (words = new Map()));
-  const list = change(listOf(words.get(normalized)));
-  if (list.length === 0) words.delete(normalized);
-  else words.set(normalized, list.length === 1 ? list[0] : list);
-  let duplicated = groups.duplicated.get(locale);
-  if (!duplicated) groups.duplicated.set(locale, (duplicated = new Set()));
-  if (list.length > 1) duplicated.add(normalized);
-  else duplicated.delete(normalized);
+/** A 32-bit hash of a text's characters (FNV-1a). */
+function hashOf(text: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  return h;
 }
 
+/**
+ * The examples of one language by their normalised words: a hash table whose chains are kept in typed arrays, and
+ * the words more than one example has. (A \`Map\` from 200,000 words to their examples took about 200 ms to fill on
+ * the issue-3 bot.) An entry's number is kept until it is removed; removed numbers are used again.
+ */
+export class WordTable {
+  private examples: (ExampleText | undefined)[] = [];
+  private hashes: Int32Array;
+  /** The next entry of the same chain, -1 at its end. */
+  private next: Int32Array;
+  /** The first entry of each chain, -1: none. */
+  private heads: Int32Array;
+  private readonly free: number[] = [];
+  private count = 0;
+  /** The words of more than one entry. */
+  readonly duplicated = new Set<string>();
+
+  constructor(expected: number) {
+    const room = Math.max(16, expected);
+    this.hashes = new Int32Array(room);
+    this.next = new Int32Array(room);
+    this.heads = new Int32Array(bucketsFor(room)).fill(-1);
+  }
+
+  /** Adds an example; returns its entry number. */
+  add(example: ExampleText): number {
+    const id = this.free.length > 0 ? this.free.pop()! : this.examples.length;
+    if (id >= this.next.length) this.grow(id + Math.max(1024, id >> 3));
+    if (2 * (this.count + 1) > this.heads.length) this.rehash(bucketsFor(2 * this.count + 2));
+    const words = example.normalized;
+    const hash = hashOf(words);
+    const bucket = hash & (this.heads.length - 1);
+    for (let at = this.heads[bucket]; at !== -1; at = this.next[at]) {
+      if (this.hashes[at] === hash && this.examples[at]!.normalized === words) {
+        this.duplicated.add(words);
+        break;
+      }
+    }
+    this.examples[id] = example;
+    this.hashes[id] = hash;
+    this.next[id] = this.heads[bucket];
+    this.heads[bucket] = id;
+    this.count++;
+    return id;
+  }
+
+  /** Removes an entry. */
+  remove(id: number): void {
+    const example = this.examples[id];
+    if (!example) return;
+    const hash = this.hashes[id];
+    const bucket = hash & (this.heads.length - 1);
+    if (this.heads[bucket] === id) this.heads[bucket] = this.next[id];
+    else {
+      let at = this.heads[bucket];
+      while (at !== -1 && this.next[at] !== id) at = this.next[at];
+      if (at !== -1) this.next[at] = this.next[id];
+    }
+    this.examples[id] = undefined;
+    this.free.push(id);
+    this.count--;
+    // One example left with these words: they are no longer duplicated (none left: they were not).
+    if (this.withWords(example.normalized, hash, 2).length === 1) this.duplicated.delete(example.normalized);
+  }
+
+  /** The examples with these words (at most \`limit\`). */
+  withWords(words: string, hash = hashOf(words), limit = Infinity): ExampleText[] {
+    const found: ExampleText[] = [];
+    for (let at = this.heads[hash & (this.heads.length - 1)]; at !== -1 && found.length < limit; at = this.next[at]) {
+      if (this.hashes[at] === hash && this.examples[at]!.normalized === words) found.push(this.examples[at]!);
+    }
+    return found;
+  }
+
+  get size(): number {
+    return this.count;
+  }
+
+  private grow(room: number): void {
+    const hashes = new Int32Array(room);
+    hashes.set(this.hashes);
+    this.hashes = hashes;
+    const next = new Int32Array(room);
+    next.set(this.next);
+    this.next = next;
+  }
+
+  private rehash(buckets: number): void {
+    this.heads = new Int32Array(buckets).fill(-1);
+    const mask = buckets - 1;
+    for (let id = 0; id < this.examples.length; id++) {
+      if (!this.examples[id]) continue;
+      const bucket = this.hashes[id] & mask;
+      this.next[id] = this.heads[bucket];
+      this.heads[bucket] = id;
+    }
+  }
+}
+
+/** A power of two at least twice \`entries\` (chains of one entry or none, mostly). */
+function bucketsFor(entries: number): number {
+  let buckets = 16;
+  while (buckets < 2 * entries) buckets *= 2;
+  return buckets;
+}
 
 /**
  * The same example twice in one intent: reported on the later one. In several intents: reported on each, with the
