@@ -444,7 +444,7 @@ flows:
     assert.deepEqual(problems(f.service, flows, ['unknown-key', 'condition-value', 'dead-end', 'ask-without-prompt', 'yaml-syntax']), []);
   });
 
-  it('ignore a code on one line: a comment above it, or the code added to the comment there; none inside a block text', () => {
+  it('ignore a code on one line: a comment above it, or the code added to the comment there; in a block text, above the text', () => {
     const f = fixture(`${BOT}
 //- /bot/nlu.bot.yaml
 intents:
@@ -468,7 +468,7 @@ responses:
     const ignore = (line: number, code = 'personal-data') => {
       const diagnostics = f.service.getDiagnostics(uri).filter((d) => d.code === code && d.range.start.line === line);
       assert.equal(diagnostics.length, 1, `${code} on line ${line + 1}`);
-      return f.service.getCodeActions(uri, diagnostics).find((a) => a.title === `Ignore \`${code}\` on this line`);
+      return f.service.getCodeActions(uri, diagnostics).find((a) => a.title.startsWith(`Ignore \`${code}\` `));
     };
     const found = () => problems(f.service, uri, ['personal-data', 'unknown-slot', 'yaml-syntax']);
     assert.deepEqual(found(), ['15:18 unknown-slot', '5:20 personal-data', '8:16 personal-data', '13:11 personal-data']);
@@ -479,7 +479,50 @@ responses:
     apply(f, ignore(13)!.edit!);
     assert.match(f.service.workspace.get(uri)!.text, /\n {6}# botmaster-ignore personal-data\n {6}en: \|\n/);
     assert.deepEqual(found(), ['17:18 unknown-slot']);
-    // Inside a block text a comment line would be text: no ignore offered there.
-    assert.equal(ignore(16, 'unknown-slot'), undefined);
+    // Inside a block text a comment line would be text: the comment goes above the text, and silences all its lines.
+    const inText = ignore(16, 'unknown-slot')!;
+    assert.equal(inText.title, 'Ignore `unknown-slot` in this text');
+    apply(f, inText.edit!);
+    assert.match(f.service.workspace.get(uri)!.text, /\n {6}# botmaster-ignore personal-data unknown-slot\n {6}en: \|\n {8}Write to help@acme-shop\.fr\n {8}or call \{nam\}\.\n/);
+    assert.deepEqual(found(), []);
+  });
+
+  it('an ignore comment above a text over several lines silences its later lines, and only that text', () => {
+    const file = `${BOT}
+//- /bot/texts.bot.yaml
+responses:
+  folded:
+    text:
+      # botmaster-ignore unknown-slot
+      en: >-
+        Hello {a}
+        and {b}
+      fr: Bonjour {c}
+  plain:
+    text:
+      # botmaster-ignore
+      en: Hi {d}
+        and {e}
+      fr: Salut {f} et {g}
+flows:
+  more:
+    nodes:
+      check:
+        branch:
+          # botmaster-ignore unknown-slot
+          - if: >
+              h > 1 and
+              i > 2
+            goto: check
+          - goto: check
+`;
+    const found = (text: string) => {
+      const f = fixture(text);
+      return problems(f.service, f.uris['/bot/texts.bot.yaml'], ['unknown-slot']).map((p) => p.split(' ')[0]).sort((a, b) => parseInt(a) - parseInt(b) || a.localeCompare(b));
+    };
+    // Without the comments: {a} to {g}, and h and i in the condition.
+    assert.deepEqual(found(file.replace(/ *# botmaster-ignore.*\n/g, '')), ['5:16', '6:14', '7:20', '10:15', '11:14', '12:18', '12:25', '19:15', '20:15']);
+    // With them: only {c}, {f} and {g} stay, whose texts start on lines without a comment above.
+    assert.deepEqual(found(file), ['8:20', '14:18', '14:25']);
   });
 });

@@ -9,7 +9,7 @@ import type { Node as YamlNode, Pair, YAMLMap, YAMLSeq } from 'yaml';
 import { CodeActionKind } from 'vscode-languageserver-types';
 import type { CodeAction, Diagnostic, Range, TextEdit } from 'vscode-languageserver-types';
 import { documentOf } from './documents';
-import { getPair, pairsOf } from './model';
+import { getPair, multiLineTextAt, pairsOf } from './model';
 import { spellingActions } from './spellingActions';
 import type { FileModel, Kind } from './types';
 import { KIND_NAMES } from './types';
@@ -64,8 +64,8 @@ export function getCodeActions(workspace: Workspace, uri: string, diagnostics: D
       if (edit) fix('Add a prompt to fill in', { [uri]: [edit] }, true);
     }
     if (!NOT_IGNORED.has(code)) {
-      const edit = ignoreOnLine(model, diagnostic.range, code);
-      if (edit) fix(`Ignore \`${code}\` on this line`, { [uri]: [edit] });
+      const ignore = ignoreOnLine(model, diagnostic.range, code);
+      if (ignore) fix(ignore.inText ? `Ignore \`${code}\` in this text` : `Ignore \`${code}\` on this line`, { [uri]: [ignore.edit] });
     }
   }
   return actions;
@@ -77,11 +77,12 @@ const IGNORE_LINE = /^([ \t]*)#\s*botmaster-ignore\b([^\n]*)$/;
 
 /**
  * A \`# botmaster-ignore code\` comment above the line where the diagnostic starts, at its indentation, or the code added
- * to such a comment there. None when that line is inside a multi-line text: a comment line would become part of a
- * block text (or end a folded one).
+ * to such a comment there. Inside a message text or condition over several lines, above the line where the text
+ * starts (\`inText\`: the comment silences the code on all its lines); inside another multi-line text, none: a comment
+ * line would become part of a block text (or end a folded one).
  */
-function ignoreOnLine(model: FileModel, range: Range, code: string): TextEdit | undefined {
-  const line = range.start.line;
+function ignoreOnLine(model: FileModel, range: Range, code: string): { edit: TextEdit; inText: boolean } | undefined {
+  let line = range.start.line;
   const lineStart = model.lines.lineStarts[line];
   if (lineStart === undefined) return undefined;
   const doc = documentOf(model);
@@ -97,18 +98,23 @@ function ignoreOnLine(model: FileModel, range: Range, code: string): TextEdit | 
       return undefined;
     },
   });
-  if (insideText) return undefined;
+  if (insideText) {
+    const first = multiLineTextAt(model, lineStart + range.start.character);
+    if (first === undefined) return undefined;
+    line = first;
+  }
+  const start = model.lines.lineStarts[line];
   if (line > 0) {
-    const above = model.text.slice(model.lines.lineStarts[line - 1], lineStart - 1).replace(/\r$/, '');
+    const above = model.text.slice(model.lines.lineStarts[line - 1], start - 1).replace(/\r$/, '');
     const m = IGNORE_LINE.exec(above);
     if (m && m[2].trim() !== '') {
       const end = { line: line - 1, character: above.length };
-      return { range: { start: end, end }, newText: ` ${code}` };
+      return { edit: { range: { start: end, end }, newText: ` ${code}` }, inText: insideText };
     }
   }
-  const indentation = /^[ \t]*/.exec(model.text.slice(lineStart, lineStart + 200))![0];
+  const indentation = /^[ \t]*/.exec(model.text.slice(start, start + 200))![0];
   const at = { line, character: 0 };
-  return { range: { start: at, end: at }, newText: `${indentation}# botmaster-ignore ${code}\n` };
+  return { edit: { range: { start: at, end: at }, newText: `${indentation}# botmaster-ignore ${code}\n` }, inText: insideText };
 }
 
 /** Offset of the end of the line holding `offset` (after its newline). */

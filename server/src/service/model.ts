@@ -673,25 +673,59 @@ export function buildModel(uri: string, version: number, text: string, parsed: P
     messages: builder.messages,
     conditions: builder.conditions,
     descriptions: builder.descriptions,
-    suppressions: previous?.suppressions === NO_SUPPRESSIONS && !mayAddSuppression(previous.text, text) ? NO_SUPPRESSIONS : findSuppressions(text, parsed.lines),
+    suppressions: previous?.suppressions === NO_SUPPRESSIONS && !mayAddSuppression(previous.text, text) ? NO_SUPPRESSIONS : findSuppressions(text, parsed.lines, builder),
   };
 }
 
-/** `# botmaster-ignore code another-code` silences those codes on the next line (all codes when none is named). */
+/**
+ * `# botmaster-ignore code another-code` silences those codes on the next line (all codes when none is named), and,
+ * when a text that goes on over several lines starts there (a block text, \`|\` or \`>\`), on all its lines: a comment
+ * cannot go inside such a text.
+ */
 const SUPPRESSION = /#\s*botmaster-ignore\b([^\n]*)/g;
 
 const IGNORE = 'botmaster-ignore';
 /** The suppressions of a text without the word `botmaster-ignore` anywhere (shared, never changed). */
 const NO_SUPPRESSIONS: Map<number, Set<string>> = new Map();
 
-function findSuppressions(text: string, lines: LineMap): Map<number, Set<string>> {
+function findSuppressions(text: string, lines: LineMap, texts: Pick<ModelBuilder, 'messages' | 'conditions'>): Map<number, Set<string>> {
   if (!text.includes(IGNORE)) return NO_SUPPRESSIONS;
   const result = new Map<number, Set<string>>();
   for (const m of text.matchAll(SUPPRESSION)) {
     const codes = m[1].split(/[\s,]+/).filter(Boolean);
     result.set(lines.lineOf(m.index!) + 1, new Set(codes.length ? codes : ['*']));
   }
+  // The later lines of a text that starts on a silenced line (the texts of a file are read only when it has a comment).
+  const spread = (span: Span) => {
+    const first = lines.lineOf(span.start);
+    const codes = result.get(first);
+    if (!codes) return;
+    const last = lines.lineOf(Math.max(span.start, span.end - 1));
+    for (let line = first + 1; line <= last; line++) {
+      const held = result.get(line);
+      if (held) for (const code of codes) held.add(code);
+      else result.set(line, new Set(codes));
+    }
+  };
+  for (const message of texts.messages) for (const item of message.texts) spread(item.span);
+  for (const condition of texts.conditions) spread(condition.span);
   return result;
+}
+
+/** The first line of the text holding \`offset\`, when a message text or condition spans several lines and holds it. */
+export function multiLineTextAt(model: FileModel, offset: number): number | undefined {
+  const firstLine = (span: Span) => (span.start < offset && offset < span.end && model.lines.lineOf(span.start) < model.lines.lineOf(offset) ? model.lines.lineOf(span.start) : undefined);
+  for (const message of model.messages) {
+    for (const item of message.texts) {
+      const line = firstLine(item.span);
+      if (line !== undefined) return line;
+    }
+  }
+  for (const condition of model.conditions) {
+    const line = firstLine(condition.span);
+    if (line !== undefined) return line;
+  }
+  return undefined;
 }
 
 /**
