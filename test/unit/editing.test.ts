@@ -444,6 +444,41 @@ flows:
     assert.deepEqual(problems(f.service, flows, ['unknown-key', 'condition-value', 'dead-end', 'ask-without-prompt', 'yaml-syntax']), []);
   });
 
+  it('a branch without an else case gets one that goes to the fallback in reach, in block or flow style', () => {
+    const file = (fallback: string) => `${BOT.replace('  fallback: welcome\n', '')}
+//- /bot/more.bot.yaml
+flows:
+  more:
+    ${fallback}nodes:
+      pick:
+        say: { en: Pick, fr: Choisis }
+        branch:
+          - if: order_number == "1"
+            goto: welcome   # the first
+          - if: order_number == "2"
+            goto: welcome
+      quick:
+        say: { en: Q, fr: Q }
+        branch: [{ if: order_number == "3", goto: welcome }]
+      sorry: { say: { en: Sorry?, fr: Pardon ? }, goto: welcome }
+`;
+    const f = fixture(file('fallback: sorry\n    '));
+    const uri = f.uris['/bot/more.bot.yaml'];
+    const titles = quickFixes(f.service, uri, 'branch-no-else').map((a) => a.title);
+    assert.deepEqual(titles.filter((t) => t.startsWith('Add an else')), ['Add an else case that goes to the fallback `sorry`', 'Add an else case that goes to the fallback `sorry`']);
+    for (const line of [13, 6]) {
+      const diagnostic = f.service.getDiagnostics(uri).find((d) => d.code === 'branch-no-else' && d.range.start.line === line)!;
+      apply(f, f.service.getCodeActions(uri, [diagnostic]).find((a) => a.title.startsWith('Add an else'))!.edit!);
+    }
+    const text = f.service.workspace.get(uri)!.text;
+    assert.match(text, /\n {12}goto: welcome\n {10}- goto: sorry\n {6}quick:\n/);
+    assert.match(text, /branch: \[\{ if: order_number == "3", goto: welcome \}, \{ goto: sorry \}\]\n/);
+    assert.deepEqual(problems(f.service, uri, ['branch-no-else', 'yaml-syntax', 'unknown-key']), []);
+    // No fallback anywhere: no target to offer.
+    const none = fixture(file(''));
+    assert.deepEqual(quickFixes(none.service, none.uris['/bot/more.bot.yaml'], 'branch-no-else').filter((a) => a.title.startsWith('Add an else')), []);
+  });
+
   it('ignore a code on one line: a comment above it, or the code added to the comment there; in a block text, above the text', () => {
     const f = fixture(`${BOT}
 //- /bot/nlu.bot.yaml

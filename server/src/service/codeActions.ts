@@ -4,7 +4,7 @@
  * edit: comments and layout stay.
  */
 import { visit } from 'yaml';
-import { isMap, isScalar } from './yamlNodes';
+import { isMap, isScalar, isSeq } from './yamlNodes';
 import type { Node as YamlNode, Pair, YAMLMap, YAMLSeq } from 'yaml';
 import { CodeActionKind } from 'vscode-languageserver-types';
 import type { CodeAction, Diagnostic, Range, TextEdit } from 'vscode-languageserver-types';
@@ -56,6 +56,10 @@ export function getCodeActions(workspace: Workspace, uri: string, diagnostics: D
     if (code === 'dead-end') {
       const edit = addToNode(model, diagnostic.range, ['end: true']);
       if (edit) fix('End the conversation here (`end: true`)', { [uri]: [edit] });
+    }
+    if (code === 'branch-no-else' && data.kind === 'node' && data.id) {
+      const edit = addElse(model, diagnostic.range, data.id);
+      if (edit) fix(`Add an else case that goes to the fallback \`${data.id}\``, { [uri]: [edit] });
     }
     if (code === 'ask-without-prompt') {
       const locales = workspace.manifestOf(workspace.botOf(uri))?.manifest?.locales ?? [];
@@ -283,25 +287,35 @@ function moveExample(workspace: Workspace, model: FileModel, range: Range, inten
     const intentPair = pairsOf(getPair(target && documentOf(target)?.contents, 'intents')?.value).find((p) => (p.key as YamlNode).range?.[0] === def.span.start);
     const list = getPair(getPair(intentPair?.value, 'examples')?.value, locale)?.value;
     if (!target || !remove) continue;
-    let insert: TextEdit | undefined;
-    if (list && 'items' in list && Array.isArray(list.items) && list.items.length > 0) {
-      const items = list.items as YamlNode[];
-      const last = items[items.length - 1];
-      if ((list as YAMLSeq).flow) {
-        insert = { range: target.lines.range({ start: last.range![1], end: last.range![1] }), newText: `, ${source}` };
-      } else {
-        const column = columnOf(target, last.range![0]);
-        const at = nextLineStart(target.text, last.range![1] - 1);
-        const prefix = at === target.text.length && !target.text.endsWith('\n') ? '\n' : '';
-        insert = { range: target.lines.range({ start: at, end: at }), newText: `${prefix}${' '.repeat(column - 2)}- ${source}${comment}\n` };
-      }
-    }
+    const insert = isSeq(list) ? appendItem(target, list, `${source}${comment}`, source) : undefined;
     if (!insert) continue;
     const changes: Record<string, TextEdit[]> = { [model.uri]: [remove] };
     (changes[def.uri] ??= []).push(insert);
     return changes;
   }
   return undefined;
+}
+
+/**
+ * Appends an item to a list of at least one item: \`block\` (its first line; later lines of a map item as \`key: value\`
+ * lines, indented by the caller) as a new \`- \` line under the last item, or \`flow\` after the last item of a flow list.
+ */
+function appendItem(model: FileModel, list: YAMLSeq, block: string, flow: string): TextEdit | undefined {
+  const items = list.items as YamlNode[];
+  const last = items[items.length - 1];
+  if (!last?.range) return undefined;
+  if (list.flow) return { range: model.lines.range({ start: last.range[1], end: last.range[1] }), newText: `, ${flow}` };
+  const column = columnOf(model, last.range[0]);
+  const at = nextLineStart(model.text, last.range[1] - 1);
+  const prefix = at === model.text.length && !model.text.endsWith('\n') ? '\n' : '';
+  return { range: model.lines.range({ start: at, end: at }), newText: `${prefix}${' '.repeat(column - 2)}- ${block}\n` };
+}
+
+/** Adds a last case with only \`goto\` to the branch whose key is at \`range\`. */
+function addElse(model: FileModel, range: Range, target: string): TextEdit | undefined {
+  const branch = pairAt(model, model.lines.offset(range.start))?.value;
+  if (!isSeq(branch) || branch.items.length === 0) return undefined;
+  return appendItem(model, branch, `goto: ${target}`, `{ goto: ${target} }`);
 }
 
 /** Removes the list item at `range`: its whole line in a block list, the item and its comma in a flow list. */
