@@ -56,8 +56,9 @@ function normalizeAscii(text: string): string | undefined {
 }
 
 /**
- * The texts and normalised words of the files computed last: an edit to a file of 20,000 examples changes one of
- * them, and the next version looks the others up (in a map built then, not for every file at the cold start).
+ * The examples of the files computed last: an edit to a file of 20,000 examples changes a few of them, and the next
+ * version takes the others' normalised words from here (looked up by intent and place, since the model passes the
+ * same text strings on for the intents an edit did not touch).
  */
 const recentExamples = new Map<string, Map<string, ExampleText[]>>();
 const RECENT_FILES = 4;
@@ -101,18 +102,20 @@ export interface ExampleText {
  */
 export function examplesOf(model: FileModel): Map<string, ExampleText[]> {
   return perFile('examples', model, '', () => {
-    const last = recentExamples.get(model.uri);
-    let previous: Map<string, string> | undefined;
-    if (last) {
-      previous = new Map();
-      for (const list of last.values()) for (const example of list) previous.set(example.text, example.normalized);
-    }
+    const previous = runsOf(recentExamples.get(model.uri));
     const byLocale = new Map<string, ExampleText[]>();
     for (const [intent, info] of model.intents) {
+      const before = previous?.get(intent);
       for (const [locale, examples] of info.examples) {
         let list = byLocale.get(locale);
         if (!list) byLocale.set(locale, (list = []));
-        for (const { text, span } of examples) list.push({ uri: model.uri, intent, span, text, normalized: previous?.get(text) ?? normalizeExample(text) });
+        const run = before?.get(locale);
+        for (let i = 0; i < examples.length; i++) {
+          const { text, span } = examples[i];
+          const old = run === undefined ? undefined : run.list[run.start + i];
+          const normalized = old !== undefined && old.intent === intent && old.text === text ? old.normalized : normalizeExample(text);
+          list.push({ uri: model.uri, intent, span, text, normalized });
+        }
       }
     }
     recentExamples.delete(model.uri);
@@ -120,6 +123,22 @@ export function examplesOf(model: FileModel): Map<string, ExampleText[]> {
     if (recentExamples.size > RECENT_FILES) recentExamples.delete(recentExamples.keys().next().value!);
     return byLocale;
   });
+}
+
+/** Where each intent's examples start in a file's lists, per intent and language. */
+function runsOf(lists: Map<string, ExampleText[]> | undefined): Map<string, Map<string, { list: ExampleText[]; start: number }>> | undefined {
+  if (!lists) return undefined;
+  const runs = new Map<string, Map<string, { list: ExampleText[]; start: number }>>();
+  for (const [locale, list] of lists) {
+    for (let i = 0; i < list.length; i++) {
+      const intent = list[i].intent;
+      if (i > 0 && list[i - 1].intent === intent) continue;
+      let byLocale = runs.get(intent);
+      if (!byLocale) runs.set(intent, (byLocale = new Map()));
+      if (!byLocale.has(locale)) byLocale.set(locale, { list, start: i });
+    }
+  }
+  return runs;
 }
 
 /**
