@@ -47,7 +47,8 @@ export function findPersonalData(text: string): { what: string; start: number; e
   const found: { what: string; start: number; end: number }[] = [];
   if (!MAYBE_PERSONAL.test(text)) return found; // every pattern needs an @ or a digit: most texts have neither
   const covered = (start: number) => found.some((f) => start >= f.start && start < f.end);
-  for (const m of text.matchAll(EMAIL)) if (!PLACEHOLDER_EMAIL.test(m[0])) found.push({ what: 'an email address', start: m.index!, end: m.index! + m[0].length });
+  // (The address pattern tries every letter of a text as its start: only where there is an @.)
+  if (text.includes('@')) for (const m of text.matchAll(EMAIL)) if (!PLACEHOLDER_EMAIL.test(m[0])) found.push({ what: 'an email address', start: m.index!, end: m.index! + m[0].length });
   for (const m of text.matchAll(IBAN)) if (validIban(m[0])) found.push({ what: 'an IBAN', start: m.index!, end: m.index! + m[0].length });
   for (const m of text.matchAll(CARD)) {
     const digits = m[0].replace(/\D/g, '');
