@@ -444,6 +444,51 @@ flows:
     assert.deepEqual(problems(f.service, flows, ['unknown-key', 'condition-value', 'dead-end', 'ask-without-prompt', 'yaml-syntax']), []);
   });
 
+  it('an intent without examples in a language gets an empty list to fill in, under its examples or in new ones', () => {
+    const f = fixture(`${BOT}
+//- /bot/nlu.bot.yaml
+intents:
+  block:
+    examples:
+      en:
+        - where is it   # the usual one
+        - track it
+  flow: { examples: { en: [a, b] } }
+  described:
+    description: Nothing yet.
+  empty: {}
+`);
+    const uri = f.uris['/bot/nlu.bot.yaml'];
+    const titles = quickFixes(f.service, uri, 'missing-examples').map((a) => a.title).filter((t) => t.includes('examples to fill in'));
+    assert.deepEqual(titles, ['Add `fr` examples to fill in', 'Add `fr` examples to fill in', 'Add `en`, `fr` examples to fill in', 'Add `en`, `fr` examples to fill in']);
+    // From the last intent up, so that the lines above stay where they were.
+    for (const line of [9, 7, 6, 1]) {
+      const diagnostic = f.service.getDiagnostics(uri).find((d) => d.code === 'missing-examples' && d.range.start.line === line)!;
+      apply(f, f.service.getCodeActions(uri, [diagnostic]).find((a) => a.title.endsWith('examples to fill in'))!.edit!);
+    }
+    assert.equal(
+      f.service.workspace.get(uri)!.text,
+      `intents:
+  block:
+    examples:
+      en:
+        - where is it   # the usual one
+        - track it
+      fr: []
+  flow: { examples: { en: [a, b], fr: [] } }
+  described:
+    description: Nothing yet.
+    examples:
+      en: []
+      fr: []
+  empty: { examples: { en: [], fr: [] } }
+`,
+    );
+    assert.deepEqual(problems(f.service, uri, ['missing-examples', 'yaml-syntax', 'unknown-key']), []);
+    // Each new list is where the botmaster is told to write.
+    assert.equal(problems(f.service, uri, ['few-examples']).length, 8);
+  });
+
   it('a branch without an else case gets one that goes to the fallback in reach, in block or flow style', () => {
     const file = (fallback: string) => `${BOT.replace('  fallback: welcome\n', '')}
 //- /bot/more.bot.yaml

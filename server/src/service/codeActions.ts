@@ -42,6 +42,10 @@ export function getCodeActions(workspace: Workspace, uri: string, diagnostics: D
       const edit = addTranslations(model, diagnostic.range, data.missing);
       if (edit) fix(`Add ${data.missing.map((l) => `\`${l}\``).join(', ')} to translate`, { [uri]: [edit] });
     }
+    if (code === 'missing-examples' && data.missing?.length) {
+      const edit = addExampleLists(model, diagnostic.range, data.missing);
+      if (edit) fix(`Add ${data.missing.map((l) => `\`${l}\``).join(', ')} examples to fill in`, { [uri]: [edit] });
+    }
     if (code === 'spelling') actions.push(...spellingActions(workspace, model, diagnostic));
     if (code === 'duplicate-example') {
       const edit = removeListItem(model, diagnostic.range);
@@ -271,6 +275,21 @@ function addTranslations(model: FileModel, range: Range, missing: string[]): Tex
     return { range: model.lines.range({ start: value.range[0], end: value.range[1] }), newText: `{ ${defaultLocale}: ${source}, ${missing.map((l) => `${l}: ""`).join(', ')} }` };
   }
   return undefined;
+}
+
+/**
+ * Adds an empty list of examples for each missing locale to the intent whose key is at \`range\` (under its
+ * \`examples:\`, or a new \`examples:\` when it has none). The intent then has too few examples there: \`few-examples\` points at
+ * the list to fill.
+ */
+function addExampleLists(model: FileModel, range: Range, missing: string[]): TextEdit | undefined {
+  const intent = pairAt(model, model.lines.offset(range.start))?.value;
+  if (!isMap(intent)) return undefined;
+  const lists = missing.map((l) => `${l}: []`);
+  const examples = getPair(intent, 'examples')?.value;
+  if (isMap(examples)) return addEntries(model, examples, lists, lists.join(', '));
+  if (getPair(intent, 'examples')) return undefined; // \`examples:\` with nothing or something else under it
+  return addEntries(model, intent, ['examples:', ...lists.map((l) => `  ${l}`)], `examples: { ${lists.join(', ')} }`);
 }
 
 /** Moves the example at `range` into the examples of `intent` in `locale` (appended as the last item). */

@@ -41,6 +41,7 @@ export function* checkLanguages(context: BotContext, report: Report): Generator<
           code: 'missing-examples',
           message: `The intent \`${id}\` has no training examples in ${missing.map(languageName).join(' or ')}: the bot will not understand it in that language.`,
           span: intent.span,
+          data: { missing },
         });
       }
     }
