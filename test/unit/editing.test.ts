@@ -489,6 +489,28 @@ intents:
     assert.equal(problems(f.service, uri, ['few-examples']).length, 8);
   });
 
+  it('a node that waits with no fallback in reach gets itself as its fallback (it asks again)', () => {
+    const f = fixture(`${BOT.replace('  fallback: welcome\n', '')}
+//- /bot/more.bot.yaml
+flows:
+  more:
+    nodes:
+      menu: { say: { en: Menu?, fr: Menu ? }, on: { track: welcome } }
+`);
+    const fixes = (uri: string) => {
+      const diagnostic = f.service.getDiagnostics(uri).find((d) => d.code === 'no-fallback')!;
+      return f.service.getCodeActions(uri, [diagnostic]).filter((a) => a.title.startsWith('Ask again'));
+    };
+    for (const [path, id] of [['/bot/more.bot.yaml', 'menu'], ['/bot/flows.bot.yaml', 'welcome']]) {
+      const found = fixes(f.uris[path]);
+      assert.deepEqual(found.map((a) => a.title), [`Ask again when the bot does not understand (\`fallback: ${id}\`)`]);
+      apply(f, found[0].edit!);
+    }
+    assert.match(f.service.workspace.get(f.uris['/bot/more.bot.yaml'])!.text, /menu: \{ say: \{ en: Menu\?, fr: Menu \? \}, on: \{ track: welcome \}, fallback: menu \}\n/);
+    assert.match(f.service.workspace.get(f.uris['/bot/flows.bot.yaml'])!.text, /\n {10}track: welcome   # loop back\n {8}fallback: welcome\n/);
+    for (const path of ['/bot/more.bot.yaml', '/bot/flows.bot.yaml']) assert.deepEqual(problems(f.service, f.uris[path], ['no-fallback', 'yaml-syntax', 'unknown-key']), []);
+  });
+
   it('a branch without an else case gets one that goes to the fallback in reach, in block or flow style', () => {
     const file = (fallback: string) => `${BOT.replace('  fallback: welcome\n', '')}
 //- /bot/more.bot.yaml

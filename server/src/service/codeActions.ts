@@ -65,6 +65,11 @@ export function getCodeActions(workspace: Workspace, uri: string, diagnostics: D
       const edit = addElse(model, diagnostic.range, data.id);
       if (edit) fix(`Add an else case that goes to the fallback \`${data.id}\``, { [uri]: [edit] });
     }
+    if (code === 'no-fallback' && data.kind === 'node' && data.id) {
+      // The node itself: it says its message again and waits (a reprompt), the simplest fallback that is always right.
+      const edit = addToNode(model, diagnostic.range, [`fallback: ${data.id}`]);
+      if (edit) fix(`Ask again when the bot does not understand (\`fallback: ${data.id}\`)`, { [uri]: [edit] });
+    }
     if (code === 'ask-without-prompt') {
       const locales = workspace.manifestOf(workspace.botOf(uri))?.manifest?.locales ?? [];
       const prompt = locales.length > 0 ? `prompt: { ${locales.map((l) => `${l}: ""`).join(', ')} }` : 'prompt: ""';

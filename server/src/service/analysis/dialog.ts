@@ -102,6 +102,7 @@ function* dialogChecks(context: BotContext, booleans: BooleanSlots, report: Sink
           code: 'no-fallback',
           message: `\`${id}\` waits for the user but has no fallback in reach: add \`fallback\` to the node, its flow or the manifest, for when the bot does not understand.`,
           span: node.span,
+          data: { kind: 'node', id },
         });
       }
       if (node.ask && !node.hasPrompt) {
