@@ -536,14 +536,22 @@ flows:
     assert.deepEqual(kinds('call +33 6 12 34 56 78'), ['a phone number']);
     assert.deepEqual(kinds('call 06 12 34 56 78'), ['a phone number']);
     assert.deepEqual(kinds('order number 12345'), []);
-    // In a bot: on the address or number itself in one-line texts (plain and quoted), on the whole text of a block.
+    // In a bot: on the address or number itself in one-line texts (plain and quoted) and in a message's block text;
+    // on the whole text of a training example over several lines (an ignore comment covers only its first line).
     const f = fixture(`${MANIFEST}
 //- /bot/nlu.bot.yaml
 intents:
   contact:
     examples:
       en: [mail jane.doe@gmail.com please, "call +33 6 12 34 56 78", b, c, d]
-      fr: [a, b, c, d, e]
+      fr:
+        - |
+          a
+          écrire à jean.dupont@orange.fr
+        - b
+        - c
+        - d
+        - e
 responses:
   card:
     text:
@@ -555,7 +563,7 @@ responses:
     const uri = f.uris['/bot/nlu.bot.yaml'];
     const lines = f.service.workspace.get(uri)!.text.split('\n');
     const shown = f.service.getDiagnostics(uri).filter((d) => d.code === 'personal-data').map((d) => `${d.range.start.line + 1}: ${lines[d.range.start.line].slice(d.range.start.character, d.range.end.line === d.range.start.line ? d.range.end.character : undefined)}`);
-    assert.deepEqual(shown, ['4: jane.doe@gmail.com', '4: +33 6 12 34 56 78', '9: |', '12: FR76 3000 6000 0112 3456 7890 189']);
+    assert.deepEqual(shown, ['4: jane.doe@gmail.com', '4: +33 6 12 34 56 78', '6: |', '17: 4111 1111 1111 1111', '19: FR76 3000 6000 0112 3456 7890 189']);
   });
 
   it('finds confusable pairs like comparing every pair does: exact similarities, nearly all of them', () => {

@@ -125,10 +125,11 @@ export function spanIn(content: ScalarText, text: string, scalar: Scalar, from: 
 
 /**
  * Where \`item.text[start, end)\` is in the file, for a problem inside a text (an email address, an SSML tag): there
- * when the source reads it on the text's first line, else the whole text. (A problem in a later line of a block text
- * stays on the whole text, so that \`# botmaster-ignore\` above the text silences it.)
+ * when the source reads it (once), else the whole text. In a text over several lines, there only for a message text
+ * (\`laterLines\`), whose lines \`# botmaster-ignore\` above the text silences (\`findSuppressions\`); a training example
+ * keeps such a problem on the whole text, where the comment above it silences it.
  */
-export function partOfText(fileText: string, item: { text: string; span: Span }, start: number, end: number): Span {
+export function partOfText(fileText: string, item: { text: string; span: Span }, start: number, end: number, laterLines = false): Span {
   const { span } = item;
   const part = item.text.slice(start, end);
   if (part.length === 0) return span;
@@ -137,7 +138,7 @@ export function partOfText(fileText: string, item: { text: string; span: Span },
   if (source === item.text) at = start;
   else if (source.length === item.text.length + 2 && source.slice(1, -1) === item.text) at = start + 1;
   else if ((at = source.indexOf(part)) !== -1 && source.indexOf(part, at + 1) !== -1) at = -1;
-  if (at === -1 || source.lastIndexOf('\n', at) !== -1) return span;
+  if (at === -1 || (!laterLines && source.lastIndexOf('\n', at) !== -1)) return span;
   return { start: span.start + at, end: span.start + at + part.length };
 }
 

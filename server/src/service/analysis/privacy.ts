@@ -76,7 +76,7 @@ function scanFile(model: FileModel): Problem[] {
           message:
             `This ${where} holds ${hit.what} ("${text.slice(hit.start, hit.end)}"). Bot files are shared widely: if it is a customer's, replace it with a made-up one` +
             (where === 'message' ? ' (like name@example.com); if it is public (your own support line), add `# botmaster-ignore personal-data` on the line above.' : ' (like name@example.com).'),
-          span: partOfText(model.text, item, hit.start, hit.end),
+          span: partOfText(model.text, item, hit.start, hit.end, where === 'message'),
         });
       }
     };

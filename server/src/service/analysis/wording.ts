@@ -21,7 +21,7 @@ export function checkWording(context: BotContext, report: Report): void {
         if (isVoice || voiceOnly) {
           const ssml = checkSsml(text.text);
           if (ssml) {
-            const span = ssml.start === undefined ? text.span : partOfText(model.text, text, ssml.start, ssml.end!);
+            const span = ssml.start === undefined ? text.span : partOfText(model.text, text, ssml.start, ssml.end!, true);
             report.add(model.uri, { code: ssml.code, message: ssml.message, span });
           }
           const spoken = stripTags(text.text);
