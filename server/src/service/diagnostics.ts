@@ -500,16 +500,16 @@ class MovedProblem implements Problem {
    * the cursor was 0.9 ms of a keystroke at the top of the issue-3 bot's training file (in-process CPU profile).
    */
   given: Given | undefined = undefined;
+  /** A field, not a getter: \`given\` reads the code of every problem of the file at each keystroke. */
+  readonly code: Problem['code'];
 
   constructor(
     readonly original: Problem,
     readonly span: Span,
     /** Its related places, when some of them moved too. */
     private readonly movedRelated: Problem['related'],
-  ) {}
-
-  get code(): Problem['code'] {
-    return this.original.code;
+  ) {
+    this.code = original.code;
   }
 
   get message(): string {
