@@ -511,6 +511,51 @@ flows:
     for (const path of ['/bot/more.bot.yaml', '/bot/flows.bot.yaml']) assert.deepEqual(problems(f.service, f.uris[path], ['no-fallback', 'yaml-syntax', 'unknown-key']), []);
   });
 
+  it('an unused slot, response or entity is removed: its lines in a block map, the entry in a flow map, a section left empty as {}', () => {
+    const f = fixture(`${BOT}
+//- /bot/unused.bot.yaml
+slots:
+  # kept: the comment above an entry stays
+  spare:
+    type: text
+    entity: colour
+  other: { type: number }
+responses:
+  used_nowhere: { text: { en: Hi, fr: Salut } }
+entities:
+  colour:
+    values: [red, blue]
+`);
+    const uri = f.uris['/bot/unused.bot.yaml'];
+    const remove = (code: string, id: string) => {
+      const diagnostic = f.service.getDiagnostics(uri).find((d) => d.code === code && (d.data as { id?: string } | undefined)?.id === id)!;
+      const action = f.service.getCodeActions(uri, [diagnostic]).find((a) => a.title.startsWith('Remove the unused'))!;
+      assert.ok(action, `a fix for ${code} ${id}`);
+      apply(f, action.edit!);
+      return action.title;
+    };
+    assert.deepEqual(problems(f.service, uri, ['unused-slot', 'unused-response', 'unused-entity']).map((p) => p.split(' ')[0]), ['3:3', '6:3', '8:3']);
+    assert.equal(remove('unused-slot', 'spare'), 'Remove the unused slot `spare`');
+    // The slot was what used the entity: now the entity is unused too.
+    assert.equal(remove('unused-response', 'used_nowhere'), 'Remove the unused response `used_nowhere`');
+    assert.equal(remove('unused-entity', 'colour'), 'Remove the unused entity `colour`');
+    assert.equal(remove('unused-slot', 'other'), 'Remove the unused slot `other`');
+    assert.equal(f.service.workspace.get(uri)!.text, `slots: {}
+  # kept: the comment above an entry stays
+responses: {}
+entities: {}
+`);
+    assert.deepEqual(problems(f.service, uri, ['yaml-syntax', 'unknown-key', 'unused-slot', 'unused-response', 'unused-entity']), []);
+    // A flow map: the entry and its comma.
+    const flow = fixture(`${BOT}\n//- /bot/flow.bot.yaml\nslots: { a: { type: text }, b: { type: number }, c: { type: text } }\n`);
+    const flowUri = flow.uris['/bot/flow.bot.yaml'];
+    for (const id of ['b', 'a']) {
+      const diagnostic = flow.service.getDiagnostics(flowUri).find((d) => d.code === 'unused-slot' && (d.data as { id?: string } | undefined)?.id === id)!;
+      apply(flow, flow.service.getCodeActions(flowUri, [diagnostic]).find((a) => a.title.startsWith('Remove the unused'))!.edit!);
+    }
+    assert.equal(flow.service.workspace.get(flowUri)!.text, 'slots: { c: { type: text } }\n');
+  });
+
   it('a branch without an else case gets one that goes to the fallback in reach, in block or flow style', () => {
     const file = (fallback: string) => `${BOT.replace('  fallback: welcome\n', '')}
 //- /bot/more.bot.yaml

@@ -70,6 +70,10 @@ export function getCodeActions(workspace: Workspace, uri: string, diagnostics: D
       const edit = addToNode(model, diagnostic.range, [`fallback: ${data.id}`]);
       if (edit) fix(`Ask again when the bot does not understand (\`fallback: ${data.id}\`)`, { [uri]: [edit] });
     }
+    if ((code === 'unused-slot' || code === 'unused-response' || code === 'unused-entity') && data.kind && data.id) {
+      const edits = removeEntry(model, diagnostic.range);
+      if (edits) fix(`Remove the unused ${KIND_NAMES[data.kind]} \`${data.id}\``, { [uri]: edits });
+    }
     if (code === 'ask-without-prompt') {
       const locales = workspace.manifestOf(workspace.botOf(uri))?.manifest?.locales ?? [];
       const prompt = locales.length > 0 ? `prompt: { ${locales.map((l) => `${l}: ""`).join(', ')} }` : 'prompt: ""';
@@ -340,6 +344,45 @@ function addElse(model: FileModel, range: Range, target: string): TextEdit | und
   const branch = pairAt(model, model.lines.offset(range.start))?.value;
   if (!isSeq(branch) || branch.items.length === 0) return undefined;
   return appendItem(model, branch, `goto: ${target}`, `{ goto: ${target} }`);
+}
+
+/**
+ * Removes the map entry whose key is at \`range\`: its lines in a block map (the last entry of a section leaves it
+ * \`{}\`, not empty), the entry and its comma in a flow map. Comments before and after it stay.
+ */
+function removeEntry(model: FileModel, range: Range): TextEdit[] | undefined {
+  const start = model.lines.offset(range.start);
+  const doc = documentOf(model);
+  if (!doc) return undefined;
+  let found: { map: YAMLMap; parent: Pair } | undefined;
+  visit(doc, {
+    Pair: (_key, pair) => {
+      const value = pair.value;
+      if (isMap(value) && value.items.some((item) => (item.key as YamlNode | null)?.range?.[0] === start)) {
+        found = { map: value, parent: pair as Pair };
+        return visit.BREAK;
+      }
+      return undefined;
+    },
+  });
+  if (!found) return undefined;
+  const { map, parent } = found;
+  const items = map.items as Pair<YamlNode, YamlNode | null>[];
+  const index = items.findIndex((item) => item.key?.range?.[0] === start);
+  const endOf = (item: Pair<YamlNode, YamlNode | null>) => item.value?.range?.[1] ?? item.key.range![1];
+  const item = items[index];
+  if (map.flow) {
+    const from = index > 0 ? endOf(items[index - 1]) : item.key.range![0];
+    const to = index > 0 ? endOf(item) : items[index + 1] ? items[index + 1].key.range![0] : endOf(item);
+    return [{ range: model.lines.range({ start: from, end: to }), newText: '' }];
+  }
+  const lines = { range: model.lines.range({ start: model.lines.lineStarts[model.lines.lineOf(start)], end: nextLineStart(model.text, endOf(item) - 1) }), newText: '' };
+  if (items.length > 1) return [lines];
+  // The section's only entry: \`slots: {}\` rather than a section with nothing under it.
+  const keyEnd = (parent.key as YamlNode | null)?.range?.[1];
+  if (keyEnd === undefined || model.text[keyEnd] !== ':') return undefined;
+  const at = model.lines.position(keyEnd + 1);
+  return [{ range: { start: at, end: at }, newText: ' {}' }, lines];
 }
 
 /** Removes the list item at `range`: its whole line in a block list, the item and its comma in a flow list. */
