@@ -341,6 +341,27 @@ intents:
     assert.deepEqual(full(), checked.map((p) => p.replace(/^\d+/, (line) => String(Number(line) + 1))).sort());
   });
 
+  it('gives the same diagnostic objects after a keystroke that moved no line, also for problems whose related place is in the file', () => {
+    const a = `# notes\nintents:\n  one:\n    examples:\n      en: [where is my parcel, track it, find it, locate it, chase it]\n  two:\n    examples:\n      en: [where is my parcel, a1, b1, c1, d1]\n`;
+    const f = fixture(`${MANIFEST}\n//- /bot/a.bot.yaml\n${a}`);
+    const uri = f.uris['/bot/a.bot.yaml'];
+    f.service.setOpen(uri, true);
+    f.service.deferChecks();
+    f.service.changedDiagnostics([...f.service.runChecks('checks'), ...f.service.runChecks('heavy')]);
+    const duplicates = () => f.service.getDiagnostics(uri).filter((d) => d.code === 'duplicate-example');
+    const before = duplicates();
+    assert.equal(before.length, 2);
+    assert.ok(before.every((d) => d.relatedInformation?.[0].location.uri === uri), 'each relates to the other, in the same file');
+    // Two characters typed in the comment above: every offset after it moves, no line or column does.
+    f.service.setFile(uri, a.replace('# notes', '# notes!!'), 2);
+    const after = duplicates();
+    assert.equal(after.length, 2);
+    assert.ok(after.every((d, i) => d === before[i]), 'the diagnostics given before, not new ones built and serialised again');
+    // A line typed above: they move, and are built again.
+    f.service.setFile(uri, `#\n${a.replace('# notes', '# notes!!')}`, 3);
+    assert.deepEqual(duplicates().map((d) => [d.range.start.line, d.relatedInformation![0].location.range.start.line]), before.map((d) => [d.range.start.line + 1, d.relatedInformation![0].location.range.start.line + 1]));
+  });
+
   it('moves a problem with its related place in the same file edit after edit, and drops it when that place is edited', () => {
     // Both examples of the duplicate are in one file: each problem's related place is the other one.
     const text = `intents:\n  one:\n    examples:\n      en: [where is my parcel, a1, b1, c1, d1]\n  two:\n    examples:\n      en: [where is my parcel, a2, b2, c2, d2]\n`;

@@ -581,7 +581,14 @@ function carriedOver(analysis: BotAnalysis, analysed: FileModel, now: FileModel)
       if (places.some((r) => touches(r.span))) continue;
       relatesHere[problems.length] = 1;
       if (span.start < start && places.every((r) => r.span.start < start)) problems.push(problem);
-      else problems.push(new MovedProblem(original, moved(span), related.map((r) => (r.uri === now.uri ? { ...r, span: moved(r.span) } : r))));
+      else {
+        // Its diagnostic is given again when its place and related places read the same lines and columns as before
+        // (\`givenOf\` compares them): without it, the 86 confusable examples of the training file that relate to an
+        // example further down were built, hashed and serialised again at every keystroke.
+        const copy = new MovedProblem(original, moved(span), related.map((r) => (r.uri === now.uri ? { ...r, span: moved(r.span) } : r)));
+        copy.given = given;
+        problems.push(copy);
+      }
     }
   }
   files.set(now.uri, { model: new WeakRef(now), text: now.text, problems, relatesHere });
