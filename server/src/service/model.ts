@@ -708,23 +708,20 @@ function findSuppressions(text: string, lines: LineMap, texts: Pick<ModelBuilder
       else result.set(line, new Set(codes));
     }
   };
-  for (const message of texts.messages) for (const item of message.texts) spread(item.span);
-  for (const condition of texts.conditions) spread(condition.span);
+  for (const span of silenceableTexts(texts)) spread(span);
   return result;
+}
+
+/** Where the texts an ignore comment above them silences whole are: message texts and conditions. */
+function* silenceableTexts(texts: Pick<FileModel, 'messages' | 'conditions'>): Generator<Span> {
+  for (const message of texts.messages) for (const item of message.texts) yield item.span;
+  for (const condition of texts.conditions) yield condition.span;
 }
 
 /** The first line of the text holding \`offset\`, when a message text or condition spans several lines and holds it. */
 export function multiLineTextAt(model: FileModel, offset: number): number | undefined {
-  const firstLine = (span: Span) => (span.start < offset && offset < span.end && model.lines.lineOf(span.start) < model.lines.lineOf(offset) ? model.lines.lineOf(span.start) : undefined);
-  for (const message of model.messages) {
-    for (const item of message.texts) {
-      const line = firstLine(item.span);
-      if (line !== undefined) return line;
-    }
-  }
-  for (const condition of model.conditions) {
-    const line = firstLine(condition.span);
-    if (line !== undefined) return line;
+  for (const span of silenceableTexts(model)) {
+    if (span.start < offset && offset < span.end && model.lines.lineOf(span.start) < model.lines.lineOf(offset)) return model.lines.lineOf(span.start);
   }
   return undefined;
 }
