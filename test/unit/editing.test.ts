@@ -556,6 +556,68 @@ entities: {}
     assert.equal(flow.service.workspace.get(flowUri)!.text, 'slots: { c: { type: text } }\n');
   });
 
+  it('an unused intent is removed, and an unreachable node once nothing refers to it', () => {
+    const f = fixture(`
+//- /bot/bot.bot.yaml
+bot: { name: Shop, locales: [en], start: welcome, fallback: welcome }
+//- /bot/shop.bot.yaml
+flows:
+  main:
+    nodes:
+      welcome:
+        say: Hi
+        on: { track: welcome }
+      # the old survey: nothing leads here
+      survey:
+        say: Thanks!
+        goto: bye
+      bye: { say: Bye, end: true }
+intents:
+  track:
+    examples:
+      en: [track my order, where is my parcel, where is my order, track it, parcel status]
+  # a leftover
+  old.promo:
+    description: The spring promotion
+    examples:
+      en: [promo code, spring sale, discount please, any deals, coupon]
+  short: { examples: { en: [hi there, hello, hey, good morning, howdy] } }
+`);
+    const uri = f.uris['/bot/shop.bot.yaml'];
+    const removals = (code: string, id: string) => {
+      const diagnostic = f.service.getDiagnostics(uri).find((d) => d.code === code && (d.data as { id?: string } | undefined)?.id === id);
+      assert.ok(diagnostic, `${code} ${id}`);
+      return f.service.getCodeActions(uri, [diagnostic]).filter((a) => a.title.startsWith('Remove the'));
+    };
+    assert.deepEqual(problems(f.service, uri, ['unreachable-node', 'unused-intent']).map((p) => p.split(' ').slice(0, 2).join(' ')), ['8:7 unreachable-node', '11:7 unreachable-node', '17:3 unused-intent', '21:3 unused-intent']);
+    // \`survey\` leads to \`bye\`: removing \`bye\` first would leave a goto to nothing.
+    assert.deepEqual(removals('unreachable-node', 'bye'), []);
+    for (const [code, id, title] of [
+      ['unreachable-node', 'survey', 'Remove the unreachable node `survey`'],
+      ['unreachable-node', 'bye', 'Remove the unreachable node `bye`'],
+      ['unused-intent', 'old.promo', 'Remove the unused intent `old.promo`'],
+      ['unused-intent', 'short', 'Remove the unused intent `short`'],
+    ]) {
+      const found = removals(code, id);
+      assert.deepEqual(found.map((a) => a.title), [title]);
+      apply(f, found[0].edit!);
+    }
+    assert.equal(f.service.workspace.get(uri)!.text, `flows:
+  main:
+    nodes:
+      welcome:
+        say: Hi
+        on: { track: welcome }
+      # the old survey: nothing leads here
+intents:
+  track:
+    examples:
+      en: [track my order, where is my parcel, where is my order, track it, parcel status]
+  # a leftover
+`);
+    assert.deepEqual(problems(f.service, uri, ['yaml-syntax', 'unknown-key', 'unknown-node', 'unreachable-node', 'unused-intent']), []);
+  });
+
   it('a branch without an else case gets one that goes to the fallback in reach, in block or flow style', () => {
     const file = (fallback: string) => `${BOT.replace('  fallback: welcome\n', '')}
 //- /bot/more.bot.yaml

@@ -70,9 +70,15 @@ export function getCodeActions(workspace: Workspace, uri: string, diagnostics: D
       const edit = addToNode(model, diagnostic.range, [`fallback: ${data.id}`]);
       if (edit) fix(`Ask again when the bot does not understand (\`fallback: ${data.id}\`)`, { [uri]: [edit] });
     }
-    if ((code === 'unused-slot' || code === 'unused-response' || code === 'unused-entity') && data.kind && data.id) {
+    if ((code === 'unused-slot' || code === 'unused-response' || code === 'unused-entity' || code === 'unused-intent') && data.kind && data.id) {
       const edits = removeEntry(model, diagnostic.range);
       if (edits) fix(`Remove the unused ${KIND_NAMES[data.kind]} \`${data.id}\``, { [uri]: edits });
+    }
+    // Only a node nothing refers to: the nodes that lead to an unreachable node are unreachable too, and removing it
+    // first would leave them pointing at nothing.
+    if (code === 'unreachable-node' && data.kind === 'node' && data.id && workspace.botOf(uri).referenceCount('node', data.id) === 0) {
+      const edits = removeEntry(model, diagnostic.range);
+      if (edits) fix(`Remove the unreachable node \`${data.id}\``, { [uri]: edits });
     }
     if (code === 'ask-without-prompt') {
       const locales = workspace.manifestOf(workspace.botOf(uri))?.manifest?.locales ?? [];

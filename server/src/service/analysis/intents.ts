@@ -69,7 +69,7 @@ export function* checkIntents(context: BotContext, report: Report): Generator<vo
     yield;
     for (const [id, intent] of model.intents) {
       if (context.uses('intent', id) === 0) {
-        report.add(model.uri, { code: 'unused-intent', message: `Nothing uses the intent \`${id}\`: no \`on\` and no quick reply leads anywhere when the user says it.`, span: intent.span });
+        report.add(model.uri, { code: 'unused-intent', message: `Nothing uses the intent \`${id}\`: no \`on\` and no quick reply leads anywhere when the user says it.`, span: intent.span, data: { kind: 'intent', id } });
       }
       for (const [locale, examples] of intent.examples) {
         if (examples.length < minimum) {
