@@ -556,7 +556,7 @@ entities: {}
     assert.equal(flow.service.workspace.get(flowUri)!.text, 'slots: { c: { type: text } }\n');
   });
 
-  it('an unused intent is removed, and an unreachable node once nothing refers to it', () => {
+  it('an unused intent is removed, and an unreachable node or flow once nothing outside it refers to it', () => {
     const f = fixture(`
 //- /bot/bot.bot.yaml
 bot: { name: Shop, locales: [en], start: welcome, fallback: welcome }
@@ -582,6 +582,17 @@ intents:
     examples:
       en: [promo code, spring sale, discount please, any deals, coupon]
   short: { examples: { en: [hi there, hello, hey, good morning, howdy] } }
+//- /bot/old.bot.yaml
+flows:
+  old_survey:
+    nodes:
+      rate: { say: Rate us?, goto: thanks }
+      thanks: { say: Thanks!, flow: promo }
+  # the spring promotion
+  promo:
+    start: offer
+    nodes:
+      offer: { say: 10% off!, end: true }
 `);
     const uri = f.uris['/bot/shop.bot.yaml'];
     const removals = (code: string, id: string) => {
@@ -616,6 +627,22 @@ intents:
   # a leftover
 `);
     assert.deepEqual(problems(f.service, uri, ['yaml-syntax', 'unknown-key', 'unknown-node', 'unreachable-node', 'unused-intent']), []);
+
+    // A flow: once nothing outside it refers to it or to its nodes.
+    const old = f.uris['/bot/old.bot.yaml'];
+    const flowFixes = (id: string) => {
+      const diagnostic = f.service.getDiagnostics(old).find((d) => d.code === 'unreachable-flow' && (d.data as { id?: string } | undefined)?.id === id);
+      assert.ok(diagnostic, `unreachable-flow ${id}`);
+      return f.service.getCodeActions(old, [diagnostic]).filter((a) => a.title.startsWith('Remove the'));
+    };
+    assert.deepEqual(flowFixes('promo'), [], '`thanks` in `old_survey` goes to `promo`');
+    for (const id of ['old_survey', 'promo']) {
+      const found = flowFixes(id);
+      assert.deepEqual(found.map((a) => a.title), [`Remove the unreachable flow \`${id}\``]);
+      apply(f, found[0].edit!);
+    }
+    assert.equal(f.service.workspace.get(old)!.text, 'flows: {}\n  # the spring promotion\n');
+    assert.deepEqual(problems(f.service, old, ['yaml-syntax', 'unknown-key', 'unknown-flow', 'unknown-node', 'unreachable-flow']), []);
   });
 
   it('a branch without an else case gets one that goes to the fallback in reach, in block or flow style', () => {

@@ -80,6 +80,10 @@ export function getCodeActions(workspace: Workspace, uri: string, diagnostics: D
       const edits = removeEntry(model, diagnostic.range);
       if (edits) fix(`Remove the unreachable node \`${data.id}\``, { [uri]: edits });
     }
+    if (code === 'unreachable-flow' && data.kind === 'flow' && data.id && referredOnlyFromWithin(workspace, model, data.id)) {
+      const edits = removeEntry(model, diagnostic.range);
+      if (edits) fix(`Remove the unreachable flow \`${data.id}\``, { [uri]: edits });
+    }
     if (code === 'ask-without-prompt') {
       const locales = workspace.manifestOf(workspace.botOf(uri))?.manifest?.locales ?? [];
       const prompt = locales.length > 0 ? `prompt: { ${locales.map((l) => `${l}: ""`).join(', ')} }` : 'prompt: ""';
@@ -350,6 +354,16 @@ function addElse(model: FileModel, range: Range, target: string): TextEdit | und
   const branch = pairAt(model, model.lines.offset(range.start))?.value;
   if (!isSeq(branch) || branch.items.length === 0) return undefined;
   return appendItem(model, branch, `goto: ${target}`, `{ goto: ${target} }`);
+}
+
+/** Whether nothing outside the flow refers to it or to one of its nodes (so removing it leaves no reference behind). */
+function referredOnlyFromWithin(workspace: Workspace, model: FileModel, flow: string): boolean {
+  const entry = model.definitions.find((d) => d.kind === 'flow' && d.id === flow)?.full;
+  if (!entry) return false;
+  const bot = workspace.botOf(model.uri);
+  const inside = (r: { uri: string; span: { start: number; end: number } }) => r.uri === model.uri && r.span.start >= entry.start && r.span.end <= entry.end;
+  if (!bot.referencesTo('flow', flow).every(inside)) return false;
+  return model.definitions.every((d) => d.kind !== 'node' || d.flow !== flow || bot.referencesTo('node', d.id).every(inside));
 }
 
 /**

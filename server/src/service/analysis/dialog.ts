@@ -138,7 +138,7 @@ function* checkReachable(context: BotContext, report: Sink): Generator<void, voi
     yield;
     for (const def of model.definitions) {
       if (def.kind === 'flow') {
-        if (!reachedFlows.has(def.id)) report.add(model.uri, { code: 'unreachable-flow', message: `No conversation reaches the flow \`${def.id}\`: nothing leads to any of its nodes from the entry point, a global intent or a fallback.`, span: def.span });
+        if (!reachedFlows.has(def.id)) report.add(model.uri, { code: 'unreachable-flow', message: `No conversation reaches the flow \`${def.id}\`: nothing leads to any of its nodes from the entry point, a global intent or a fallback.`, span: def.span, data: { kind: 'flow', id: def.id } });
       } else if (def.kind === 'node' && !reachable.has(def.id)) {
         if (reachedFlows.has(def.flow)) report.add(model.uri, { code: 'unreachable-node', message: `No conversation reaches \`${def.id}\`: no goto, intent, quick reply, branch or fallback leads here.`, span: def.span, data: { kind: 'node', id: def.id } });
       }
