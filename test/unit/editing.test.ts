@@ -572,6 +572,7 @@ flows:
         say: Thanks!
         goto: bye
       bye: { say: Bye, end: true }
+      again: { say: Once more?, goto: again }
 intents:
   track:
     examples:
@@ -600,12 +601,14 @@ flows:
       assert.ok(diagnostic, `${code} ${id}`);
       return f.service.getCodeActions(uri, [diagnostic]).filter((a) => a.title.startsWith('Remove the'));
     };
-    assert.deepEqual(problems(f.service, uri, ['unreachable-node', 'unused-intent']).map((p) => p.split(' ').slice(0, 2).join(' ')), ['8:7 unreachable-node', '11:7 unreachable-node', '17:3 unused-intent', '21:3 unused-intent']);
+    assert.deepEqual(problems(f.service, uri, ['unreachable-node', 'unused-intent']).map((p) => p.split(' ').slice(0, 2).join(' ')), ['8:7 unreachable-node', '11:7 unreachable-node', '12:7 unreachable-node', '18:3 unused-intent', '22:3 unused-intent']);
     // \`survey\` leads to \`bye\`: removing \`bye\` first would leave a goto to nothing.
     assert.deepEqual(removals('unreachable-node', 'bye'), []);
     for (const [code, id, title] of [
       ['unreachable-node', 'survey', 'Remove the unreachable node `survey`'],
       ['unreachable-node', 'bye', 'Remove the unreachable node `bye`'],
+      // Its own goto goes with it.
+      ['unreachable-node', 'again', 'Remove the unreachable node `again`'],
       ['unused-intent', 'old.promo', 'Remove the unused intent `old.promo`'],
       ['unused-intent', 'short', 'Remove the unused intent `short`'],
     ]) {

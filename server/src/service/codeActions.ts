@@ -11,7 +11,7 @@ import type { CodeAction, Diagnostic, Range, TextEdit } from 'vscode-languageser
 import { documentOf } from './documents';
 import { getPair, multiLineTextAt, pairsOf } from './model';
 import { spellingActions } from './spellingActions';
-import type { FileModel, Kind } from './types';
+import type { FileModel, Kind, Span } from './types';
 import { KIND_NAMES } from './types';
 import type { Workspace } from './workspace';
 
@@ -70,19 +70,10 @@ export function getCodeActions(workspace: Workspace, uri: string, diagnostics: D
       const edit = addToNode(model, diagnostic.range, [`fallback: ${data.id}`]);
       if (edit) fix(`Ask again when the bot does not understand (\`fallback: ${data.id}\`)`, { [uri]: [edit] });
     }
-    if ((code === 'unused-slot' || code === 'unused-response' || code === 'unused-entity' || code === 'unused-intent') && data.kind && data.id) {
+    const removal = removalOf(workspace, model, code, data);
+    if (removal) {
       const edits = removeEntry(model, diagnostic.range);
-      if (edits) fix(`Remove the unused ${KIND_NAMES[data.kind]} \`${data.id}\``, { [uri]: edits });
-    }
-    // Only a node nothing refers to: the nodes that lead to an unreachable node are unreachable too, and removing it
-    // first would leave them pointing at nothing.
-    if (code === 'unreachable-node' && data.kind === 'node' && data.id && workspace.botOf(uri).referenceCount('node', data.id) === 0) {
-      const edits = removeEntry(model, diagnostic.range);
-      if (edits) fix(`Remove the unreachable node \`${data.id}\``, { [uri]: edits });
-    }
-    if (code === 'unreachable-flow' && data.kind === 'flow' && data.id && referredOnlyFromWithin(workspace, model, data.id)) {
-      const edits = removeEntry(model, diagnostic.range);
-      if (edits) fix(`Remove the unreachable flow \`${data.id}\``, { [uri]: edits });
+      if (edits) fix(removal, { [uri]: edits });
     }
     if (code === 'ask-without-prompt') {
       const locales = workspace.manifestOf(workspace.botOf(uri))?.manifest?.locales ?? [];
@@ -356,14 +347,30 @@ function addElse(model: FileModel, range: Range, target: string): TextEdit | und
   return appendItem(model, branch, `goto: ${target}`, `{ goto: ${target} }`);
 }
 
-/** Whether nothing outside the flow refers to it or to one of its nodes (so removing it leaves no reference behind). */
-function referredOnlyFromWithin(workspace: Workspace, model: FileModel, flow: string): boolean {
-  const entry = model.definitions.find((d) => d.kind === 'flow' && d.id === flow)?.full;
+/**
+ * The title of the fix that removes what the diagnostic is about: an unused slot, response, entity or intent, or an
+ * unreachable node or flow that nothing outside it refers to (the nodes that lead to an unreachable node are
+ * unreachable too; removing it first would leave them pointing at nothing).
+ */
+function removalOf(workspace: Workspace, model: FileModel, code: string, data: DiagnosticData): string | undefined {
+  const { kind, id } = data;
+  if (!kind || !id) return undefined;
+  if (code === 'unused-slot' || code === 'unused-response' || code === 'unused-entity' || code === 'unused-intent') return `Remove the unused ${KIND_NAMES[kind]} \`${id}\``;
+  if ((code === 'unreachable-node' || code === 'unreachable-flow') && referredOnlyFromWithin(workspace, model, kind, id)) return `Remove the unreachable ${KIND_NAMES[kind]} \`${id}\``;
+  return undefined;
+}
+
+/**
+ * Whether every reference to a node or flow of this file, and for a flow to each of its nodes, is inside its own
+ * entry: removing the entry then leaves no reference behind.
+ */
+function referredOnlyFromWithin(workspace: Workspace, model: FileModel, kind: Kind, id: string): boolean {
+  const entry = model.definitions.find((d) => d.kind === kind && d.id === id)?.full;
   if (!entry) return false;
   const bot = workspace.botOf(model.uri);
-  const inside = (r: { uri: string; span: { start: number; end: number } }) => r.uri === model.uri && r.span.start >= entry.start && r.span.end <= entry.end;
-  if (!bot.referencesTo('flow', flow).every(inside)) return false;
-  return model.definitions.every((d) => d.kind !== 'node' || d.flow !== flow || bot.referencesTo('node', d.id).every(inside));
+  const inside = (r: { uri: string; span: Span }) => r.uri === model.uri && r.span.start >= entry.start && r.span.end <= entry.end;
+  if (!bot.referencesTo(kind, id).every(inside)) return false;
+  return kind !== 'flow' || model.definitions.every((d) => d.kind !== 'node' || d.flow !== id || bot.referencesTo('node', d.id).every(inside));
 }
 
 /**
