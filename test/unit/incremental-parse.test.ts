@@ -42,7 +42,7 @@ function snapshot(service: LanguageService) {
     // The file's own problems; the bot-wide checks read only the model compared here.
     problems: model.problems.map((p) => `${p.code}@${p.span.start}-${p.span.end}:${p.message}`).sort(),
     messages: model.messages.map((m) => `${m.role}@${m.keySpan.start}:${m.texts.map((t) => `${t.locale}=${t.text}@${t.span.start}`).join('|')}`),
-    intents: [...model.intents].map(([id, i]) => `${id}@${i.span.start}:${[...i.examples].map(([l, e]) => `${l}=${e.map((x) => `${x.text}@${x.span.start}`).join('|')}`).join(';')}`),
+    intents: [...model.intents].map(([id, i]) => `${id}@${i.span.start}:${i.description}:${[...i.examples].map(([l, e]) => `${l}=${e.map((x) => `${x.text}@${x.span.start}`).join('|')}`).join(';')}`),
     nodes: [...model.nodes].map(([id, n]) => `${id}@${n.span.start}:${JSON.stringify(n.moves)}`),
     suppressions: [...model.suppressions].map(([line, codes]) => `${line}:${[...codes].join(',')}`),
     lineStarts: Array.from(model.parsed.lines.lineStarts),

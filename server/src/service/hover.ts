@@ -52,7 +52,7 @@ export function hoverText(workspace: Workspace, bot: Bot, kind: Kind, id: string
   if (!model) return undefined;
   const locale = workspace.manifestOf(bot)?.manifest?.defaultLocale;
   const lines: string[] = [];
-  const description = model.descriptions.get(`${kind}:${id}`);
+  const description = kind === 'intent' ? model.intents.get(id)?.description : model.descriptions.get(`${kind}:${id}`);
   const uses = bot.referencesTo(kind, id).length;
   switch (kind) {
     case 'intent': {

@@ -156,9 +156,6 @@ interface IntentRecord {
   info: IntentInfo;
   definitions: Definition[];
   references: Reference[];
-  description?: string;
-  /** `intent:<id>`, made once: a new key string at each edit cost a string and its hash per intent of the file. */
-  descriptionKey: string;
 }
 
 const intentRecords = new WeakMap<Pair, IntentRecord>();
@@ -241,6 +238,9 @@ class ModelBuilder {
     const span = spanOf(pair.key as YamlNode)!;
     const end = pair.value && (pair.value as YamlNode).range ? (pair.value as YamlNode).range![1] : span.end;
     this.definitions.push({ kind, id, uri: this.uri, span, full: { start: span.start, end }, flow });
+    // An intent's is in its \`IntentInfo\` (the 1,000 intents of a big training file were set in this map again at
+    // every keystroke).
+    if (kind === 'intent') return;
     const description = stringOf((getPair(pair.value, 'description') ?? {}).value);
     if (description) this.descriptions.set(`${kind}:${id}`, description);
   }
@@ -470,7 +470,6 @@ class ModelBuilder {
       if (known.start !== start) intentRecords.set(pair, (record = shiftRecord(known, start! - known.start)));
       for (const definition of record.definitions) this.definitions.push(definition);
       for (const reference of record.references) this.references.push(reference);
-      if (record.description) this.descriptions.set(record.descriptionKey, record.description);
       this.intents.set(id, record.info);
       return;
     }
@@ -478,7 +477,6 @@ class ModelBuilder {
     const referencesBefore = this.references.length;
     this.buildIntentAnew(id, pair);
     if (start !== undefined) {
-      const descriptionKey = `intent:${id}`;
       intentRecords.set(pair, {
         uri: this.uri,
         id,
@@ -486,8 +484,6 @@ class ModelBuilder {
         info: this.intents.get(id)!,
         definitions: this.definitions.slice(definitionsBefore),
         references: this.references.slice(referencesBefore),
-        description: this.descriptions.get(descriptionKey),
-        descriptionKey,
       });
     }
   }

@@ -172,6 +172,7 @@ export interface FileModel {
   messages: MessageInfo[];
   /** Every condition (`if`, `validate`) with where its text starts in the file when that can be known exactly. */
   conditions: { text: string; span: Span; contentStart?: number }[];
+  /** The \`description\` of each node, flow, slot… by \`kind:id\` (an intent's is in its \`IntentInfo\`). */
   descriptions: Map<string, string>;
   /** Lines (0-based) after a `# botmaster-ignore code...` comment, with the codes silenced there. */
   suppressions: ReadonlyMap<number, ReadonlySet<string>>;
