@@ -91,8 +91,8 @@ const INTENT = 2;
 const SEEN = 3;
 /**
  * Then the high 16 bits of its band keys, two per number (BANDS/2 numbers): enough to tell whether a pair shares an
- * earlier band (a pair that does not is taken for one that does 1 time in 65,536 per band); the whole keys are in
- * \`ConfusableIndex.keys\`.
+ * earlier band (a pair that does not is taken for one that does 1 time in 65,536 per band), and what a lookup after an
+ * edit searches the bands' orders by; the whole keys are in \`ConfusableIndex.keys\` while the index is built.
  */
 const SHORT_KEYS = 4;
 /**
@@ -122,7 +122,7 @@ for (let c = 48; c <= 57; c++) SMALL[c] = c - 20;
  * The confusable examples of one language of a bot: the examples, their trigrams, the LSH buckets, and each example's
  * best match. Updated in place after edits.
  *
- * The buckets are kept as each band's entries sorted by (the low 16 bits of the band key, trigram count, entry): a
+ * The buckets are kept as each band's entries sorted by (the high 16 bits of the band key, trigram count, entry): a
  * bucket is the entries with its key in a run of that order, found by binary search. Sorting 200,000 keys per band (a
  * counting sort) costs much less than filling a \`Map\` with 2 million one-entry lists. The build then compares the
  * pairs of each bucket, band after band; entries added by edits go into a small \`Map\` until the next build.
@@ -138,8 +138,16 @@ export class ConfusableIndex {
    */
   private info = new Int32Array(RECORD * 1024);
   private bestOf = new Int32Array(1024);
-  /** The entries' band keys, band after band (\`keys[band·capacity + entry]\`; the record holds half of each). */
-  private keys = new Int32Array(BANDS * 1024);
+  /**
+   * While the index is built, the entries' band keys, band after band (\`keys[band·capacity + entry]\`); empty once it
+   * is built (8 MB on the issue-3 bot): a lookup reads the high half of each key in the records, and computes the
+   * whole keys of the few entries it meets again from their trigrams (\`keysOf\`).
+   */
+  private keys = new Int32Array(0);
+  /** The band keys of the entries added after the build. */
+  private readonly recentKeys = new Map<number, Int32Array>();
+  /** The band keys of the example last added (\`add\`) or looked at (\`keysOf\`). */
+  private readonly bandKeys = new Int32Array(BANDS);
   private similarityOf = new Float64Array(1024);
   /**
    * Every entry's trigrams (their numbers, see \`trigramOf\`), without repeats, one after the other: 16 bits each while
@@ -148,9 +156,9 @@ export class ConfusableIndex {
   private pool: Uint16Array | Int32Array = new Uint16Array(1 << 16);
   private poolEnd = 0;
   /**
-   * Per band, when built: the entries sorted by (low 16 bits of the key, trigram count, entry). Within a bucket the
+   * Per band, when built: the entries sorted by (high 16 bits of the key, trigram count, entry). Within a bucket the
    * entries go by size, so a lookup stops where sizes can no longer match. (The build also has their keys in that
-   * order, for reading them in sequence; a lookup reads them from \`keys\`, which saves 4 bytes per entry and band.)
+   * order, for reading them in sequence; a lookup reads their high halves in the records.)
    */
   private bands: Int32Array[] = [];
   /** Entries added after the build: band key (band mixed in) → entries. */
@@ -194,6 +202,7 @@ export class ConfusableIndex {
     }
     if (room > this.pool.length) this.resizePool(room);
     this.grow(count);
+    this.keys = new Int32Array(BANDS * this.capacity);
     for (const [uri, examples] of files) {
       const ids: number[] = [];
       for (const example of examples) {
@@ -216,8 +225,8 @@ export class ConfusableIndex {
       const { order, keys } = sorted[band];
       for (let from = 0; from < keys.length; ) {
         let to = from + 1;
-        const group = keys[from] & 0xffff;
-        while (to < keys.length && (keys[to] & 0xffff) === group) to++;
+        const group = keys[from] >>> 16;
+        while (to < keys.length && keys[to] >>> 16 === group) to++;
         if (to - from > 1) work += this.compareBucket(order, keys, from, to, band);
         from = to;
         if (work > WORK_PER_STEP) {
@@ -227,6 +236,7 @@ export class ConfusableIndex {
       }
     }
     this.bands = sorted.map((band) => band.order);
+    this.keys = new Int32Array(0);
   }
 
   /**
@@ -293,7 +303,7 @@ export class ConfusableIndex {
   }
 
   /**
-   * A band's entries grouped by the low 16 bits of their key (a counting sort of the entries by size, so each group
+   * A band's entries grouped by the high 16 bits of their key (a counting sort of the entries by size, so each group
    * goes by size), and their keys in that order. A bucket is the entries of a group with the same key: a group holds
    * about three entries of different keys, told apart by comparing keys (one pass over the entries, not two).
    */
@@ -303,12 +313,12 @@ export class ConfusableIndex {
     const keys = new Int32Array(count);
     const bandKeys = this.keys.subarray(band * this.capacity, band * this.capacity + count);
     const counts = scratch.counts.fill(0);
-    for (let id = 0; id < count; id++) counts[(bandKeys[id] & 0xffff) + 1]++;
+    for (let id = 0; id < count; id++) counts[(bandKeys[id] >>> 16) + 1]++;
     for (let i = 1; i <= 65536; i++) counts[i] += counts[i - 1];
     for (let i = 0; i < count; i++) {
       const id = bySize[i];
       const key = bandKeys[id];
-      const to = counts[key & 0xffff]++;
+      const to = counts[key >>> 16]++;
       order[to] = id;
       keys[to] = key;
     }
@@ -349,8 +359,10 @@ export class ConfusableIndex {
         ids.push(same);
       } else {
         const id = this.add(example);
+        const keys = this.bandKeys.slice();
+        this.recentKeys.set(id, keys);
         for (let band = 0; band < BANDS; band++) {
-          const key = mix(this.keys[band * this.capacity + id] ^ band);
+          const key = mix(keys[band] ^ band);
           const list = this.recent.get(key);
           if (list) list.push(id);
           else this.recent.set(key, [id]);
@@ -366,6 +378,7 @@ export class ConfusableIndex {
     for (const list of unmatched.values()) {
       for (const id of list) {
         this.info[id * RECORD + INTENT] = -1;
+        this.recentKeys.delete(id);
         this.dead++;
         removed++;
       }
@@ -437,10 +450,35 @@ export class ConfusableIndex {
     }
     this.poolEnd = end;
     const size = end - start;
-    // The sketch (fast similarity sketching, see \`trigramOf\`): in round r every trigram throws one value into one
-    // bin; a round's values are all above the previous round's, so once every bin holds a value no later round can
-    // lower one. About BINS·ln(BINS) throws in all instead of BINS per trigram.
+    const minima = this.sketch(start, end);
+    this.examples.push(example);
+    const record = id * RECORD;
+    this.info[record + START] = start;
+    this.info[record + SIZE] = size;
+    this.info[record + INTENT] = intentId;
+    this.info[record + SEEN] = -1;
+    this.bestOf[id] = -1;
+    this.similarityOf[id] = 0;
+    const info = this.info;
+    for (let i = SHORT_KEYS; i < RECORD; i++) info[record + i] = 0;
+    const keys = this.keysFrom(minima, size, id);
+    const building = this.keys.length > 0;
+    for (let band = 0; band < BANDS; band++) {
+      if (building) this.keys[band * this.capacity + id] = keys[band];
+      info[record + SHORT_KEYS + (band >> 1)] |= (keys[band] >>> 16) << ((band & 1) << 4);
+    }
+    for (let bin = 0; bin < BINS; bin++) info[record + FILTER + (bin >> 3)] |= (minima[bin] & 0xf) << ((bin & 7) << 2);
+    return id;
+  }
+
+  /**
+   * The sketch of the trigrams \`pool[start..end)\` (fast similarity sketching, see \`trigramOf\`), in \`minima\`: in
+   * round r every trigram throws one value into one bin; a round's values are all above the previous round's, so once
+   * every bin holds a value no later round can lower one. About BINS·ln(BINS) throws in all instead of BINS per trigram.
+   */
+  private sketch(start: number, end: number): Int32Array {
     const minima = this.minima.fill(EMPTY);
+    const pool = this.pool;
     const throws = this.throws;
     let filled = 0;
     for (let round = 0; round < BINS && filled < BINS; round++) {
@@ -456,25 +494,33 @@ export class ConfusableIndex {
         minima[bin] = held + (less & (less >> 31));
       }
     }
-    this.examples.push(example);
-    const record = id * RECORD;
-    this.info[record + START] = start;
-    this.info[record + SIZE] = size;
-    this.info[record + INTENT] = intentId;
-    this.info[record + SEEN] = -1;
-    this.bestOf[id] = -1;
-    this.similarityOf[id] = 0;
-    const info = this.info;
-    for (let i = SHORT_KEYS; i < RECORD; i++) info[record + i] = 0;
+    return minima;
+  }
+
+  /**
+   * The band keys of a sketch (in \`bandKeys\`). A short example gets keys of its own, so it is never compared: spread
+   * like the others' (a build groups its entries by the keys' high half, and thousands of "yes" and "hi" in one group
+   * would be compared with each other for nothing).
+   */
+  private keysFrom(minima: Int32Array, size: number, id: number): Int32Array {
+    const keys = this.bandKeys;
     for (let band = 0; band < BANDS; band++) {
-      // Short examples get a key of their own: they are never compared.
-      let key = size < MIN_TRIGRAMS ? id : band;
-      if (size >= MIN_TRIGRAMS) for (let r = 0; r < ROWS; r++) key = mix(key ^ minima[band * ROWS + r]);
-      this.keys[band * this.capacity + id] = key;
-      info[record + SHORT_KEYS + (band >> 1)] |= (key >>> 16) << ((band & 1) << 4);
+      let key = band;
+      if (size < MIN_TRIGRAMS) key = mix(id + Math.imul(band, 0x9e3779b9));
+      else for (let r = 0; r < ROWS; r++) key = mix(key ^ minima[band * ROWS + r]);
+      keys[band] = key;
     }
-    for (let bin = 0; bin < BINS; bin++) info[record + FILTER + (bin >> 3)] |= (minima[bin] & 0xf) << ((bin & 7) << 2);
-    return id;
+    return keys;
+  }
+
+  /** An entry's band keys (in \`bandKeys\`, until the next call): kept for one added since the build, else computed. */
+  private keysOf(id: number): Int32Array {
+    const kept = this.recentKeys.get(id);
+    if (kept) return kept;
+    const record = id * RECORD;
+    const start = this.info[record + START];
+    const size = this.info[record + SIZE];
+    return this.keysFrom(this.sketch(start, start + size), size, id);
   }
 
   /**
@@ -554,27 +600,28 @@ export class ConfusableIndex {
     // Sizes that can reach the threshold: t·|x| ≤ |y| ≤ |x|/t.
     const smallest = this.threshold * xSize - EPS;
     const largest = xSize / this.threshold + EPS;
+    const keys = this.keysOf(x).slice();
     for (let band = 0; band < BANDS; band++) {
-      const keys = this.keys;
-      const base = band * this.capacity;
-      const key = keys[base + x];
+      const key = keys[band];
       if (band < this.bands.length) {
-        // The group, by binary search (x itself, when it was there at the build, is skipped as seen).
+        // The group of the key's high half, by binary search in the records (x itself, when it was there at the build,
+        // is skipped as seen); its entries with the whole key are the bucket.
         const order = this.bands[band];
-        const group = key & 0xffff;
+        const group = key >>> 16;
+        const at = SHORT_KEYS + (band >> 1);
+        const shift = (band & 1) << 4;
         let low = 0;
         let high = order.length;
         while (low < high) {
           const middle = (low + high) >>> 1;
-          if ((keys[base + order[middle]] & 0xffff) < group) low = middle + 1;
+          if (((info[order[middle] * RECORD + at] >>> shift) & 0xffff) < group) low = middle + 1;
           else high = middle;
         }
-        for (let i = low; i < order.length && (keys[base + order[i]] & 0xffff) === group; i++) {
-          if (keys[base + order[i]] !== key) continue;
+        for (let i = low; i < order.length && ((info[order[i] * RECORD + at] >>> shift) & 0xffff) === group; i++) {
           const y = order[i];
           const size = info[y * RECORD + SIZE];
           if (size > largest) break;
-          if (size >= smallest) this.compare(x, y, stamp);
+          if (size >= smallest && info[y * RECORD + SEEN] !== stamp && this.keysOf(y)[band] === key) this.compare(x, y, stamp);
         }
       }
       for (const y of this.recent.get(mix(key ^ band)) ?? []) this.compare(x, y, stamp);
@@ -624,9 +671,11 @@ export class ConfusableIndex {
     const info = new Int32Array(size * RECORD);
     info.set(this.info);
     this.info = info;
-    const keys = new Int32Array(size * BANDS);
-    for (let band = 0; band < BANDS; band++) keys.set(this.keys.subarray(band * this.capacity, (band + 1) * this.capacity), band * size);
-    this.keys = keys;
+    if (this.keys.length > 0) {
+      const keys = new Int32Array(size * BANDS);
+      for (let band = 0; band < BANDS; band++) keys.set(this.keys.subarray(band * this.capacity, (band + 1) * this.capacity), band * size);
+      this.keys = keys;
+    }
     const bestOf = new Int32Array(size);
     bestOf.set(this.bestOf);
     this.bestOf = bestOf;
