@@ -12,6 +12,7 @@ import { validateSchema } from './schema';
 import type {
   Definition,
   EntityInfo,
+  Example,
   FileModel,
   FlowInfo,
   MessageInfo,
@@ -202,7 +203,10 @@ class ShiftedIntentInfo implements IntentInfo {
   }
 
   get examples(): IntentInfo['examples'] {
-    return (this.movedExamples ??= new Map([...this.base.examples].map(([locale, list]) => [locale, list.map((e) => ({ text: e.text, span: this.moved(e.span) }))])));
+    // Their normalised words come along (when the checks had read them already).
+    return (this.movedExamples ??= new Map(
+      [...this.base.examples].map(([locale, list]) => [locale, list.map((e) => ({ uri: e.uri, intent: e.intent, text: e.text, span: this.moved(e.span), normalized: e.normalized }))]),
+    ));
   }
 
   get localeSpans(): IntentInfo['localeSpans'] {
@@ -499,7 +503,7 @@ class ModelBuilder {
     this.intents.set(id, info);
     for (const localePair of pairsOf(getPair(pair.value, 'examples')?.value)) {
       this.refer('locale', localePair.key);
-      const list: { text: string; span: Span }[] = [];
+      const list: Example[] = [];
       info.examples.set(keyOf(localePair)!, list);
       info.localeSpans.set(keyOf(localePair)!, spanOf(localePair.key as YamlNode)!);
       if (!isSeq(localePair.value)) continue;
@@ -507,7 +511,7 @@ class ModelBuilder {
         if (!isScalar(item)) continue;
         const content = scalarText(item, this.text);
         if (!content) continue;
-        list.push({ text: content.value, span: spanOf(item)! });
+        list.push({ uri: this.uri, intent: id, text: content.value, span: spanOf(item)!, normalized: undefined });
         if (!content.value.includes('](')) continue;
         for (const m of content.value.matchAll(ANNOTATION)) {
           const inner = m[2];

@@ -49,12 +49,26 @@ export interface TextItem {
   locale?: string;
 }
 
+/**
+ * A training example: its text and place, with its file and intent. The duplicate and confusable checks read the same
+ * objects, with their words normalised once (\`examplesOf\` in analysis/intents.ts); an object of its own per example
+ * for them took 15 MB on the issue-3 bot.
+ */
+export interface Example {
+  uri: string;
+  intent: string;
+  text: string;
+  span: Span;
+  /** Its normalised words, once the checks asked for them (\`undefined\` until then). */
+  normalized: string | undefined;
+}
+
 export interface IntentInfo {
   description?: string;
   /** The intent's id. */
   span: Span;
   /** Training examples per locale. */
-  examples: Map<string, { text: string; span: Span }[]>;
+  examples: Map<string, Example[]>;
   /** The locale keys under `examples`. */
   localeSpans: Map<string, Span>;
 }

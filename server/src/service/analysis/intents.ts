@@ -1,5 +1,5 @@
 /** Intents: too few examples, intents nothing uses, the same example twice. (Confusable examples: confusables.ts.) */
-import type { FileModel, Span } from '../types';
+import type { Example, FileModel, Span } from '../types';
 import type { Bot } from '../workspace';
 import type { BotContext, Report } from './context';
 import { perFile } from './context';
@@ -55,13 +55,6 @@ function normalizeAscii(text: string): string | undefined {
   return changed ? String.fromCharCode.apply(null, asciiBuffer.subarray(0, length) as unknown as number[]) : text;
 }
 
-/**
- * The examples of the files computed last: an edit to a file of 20,000 examples changes a few of them, and the next
- * version takes the others' normalised words from here (looked up by intent and place, since the model passes the
- * same text strings on for the intents an edit did not touch).
- */
-const recentExamples = new Map<string, Map<string, ExampleText[]>>();
-const RECENT_FILES = 4;
 
 export function* checkIntents(context: BotContext, report: Report): Generator<void, void, void> {
   const minimum = context.manifest?.minExamples ?? DEFAULT_MIN_EXAMPLES;
@@ -86,59 +79,31 @@ export function* checkIntents(context: BotContext, report: Report): Generator<vo
   for (const [locale, table] of groups.tables) for (const words of table.duplicated) reportDuplicates(table.withWords(words), locale, report);
 }
 
-/** A training example with its file, intent and normalised words (duplicates and confusable examples share them). */
-export interface ExampleText {
-  uri: string;
-  intent: string;
-  span: Span;
-  text: string;
+/** A training example with its normalised words (duplicates and confusable examples share them). */
+export interface ExampleText extends Example {
   normalized: string;
 }
 
 /**
- * A file's examples per language, in file order, with their normalised words (computed once per version of the file).
- * The duplicate groups and the confusable index hold these objects (one per example: the groups' own, 200,000 of
- * them on the issue-3 bot, took 12.8 MB).
+ * A file's examples per language, in file order, with their normalised words: the model's own example objects, their
+ * words normalised the first time (an example an edit did not touch keeps its words: the model passes the object
+ * on, or a moved copy of it with its words).
  */
 export function examplesOf(model: FileModel): Map<string, ExampleText[]> {
   return perFile('examples', model, '', () => {
-    const previous = runsOf(recentExamples.get(model.uri));
     const byLocale = new Map<string, ExampleText[]>();
-    for (const [intent, info] of model.intents) {
-      const before = previous?.get(intent);
+    for (const info of model.intents.values()) {
       for (const [locale, examples] of info.examples) {
         let list = byLocale.get(locale);
         if (!list) byLocale.set(locale, (list = []));
-        const run = before?.get(locale);
-        for (let i = 0; i < examples.length; i++) {
-          const { text, span } = examples[i];
-          const old = run === undefined ? undefined : run.list[run.start + i];
-          const normalized = old !== undefined && old.intent === intent && old.text === text ? old.normalized : normalizeExample(text);
-          list.push({ uri: model.uri, intent, span, text, normalized });
+        for (const example of examples) {
+          example.normalized ??= normalizeExample(example.text);
+          list.push(example as ExampleText);
         }
       }
     }
-    recentExamples.delete(model.uri);
-    recentExamples.set(model.uri, byLocale);
-    if (recentExamples.size > RECENT_FILES) recentExamples.delete(recentExamples.keys().next().value!);
     return byLocale;
   });
-}
-
-/** Where each intent's examples start in a file's lists, per intent and language. */
-function runsOf(lists: Map<string, ExampleText[]> | undefined): Map<string, Map<string, { list: ExampleText[]; start: number }>> | undefined {
-  if (!lists) return undefined;
-  const runs = new Map<string, Map<string, { list: ExampleText[]; start: number }>>();
-  for (const [locale, list] of lists) {
-    for (let i = 0; i < list.length; i++) {
-      const intent = list[i].intent;
-      if (i > 0 && list[i - 1].intent === intent) continue;
-      let byLocale = runs.get(intent);
-      if (!byLocale) runs.set(intent, (byLocale = new Map()));
-      if (!byLocale.has(locale)) byLocale.set(locale, { list, start: i });
-    }
-  }
-  return runs;
 }
 
 /**
