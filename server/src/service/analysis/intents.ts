@@ -55,7 +55,6 @@ function normalizeAscii(text: string): string | undefined {
   return changed ? String.fromCharCode.apply(null, asciiBuffer.subarray(0, length) as unknown as number[]) : text;
 }
 
-
 export function* checkIntents(context: BotContext, report: Report): Generator<void, void, void> {
   const minimum = context.manifest?.minExamples ?? DEFAULT_MIN_EXAMPLES;
   for (const model of context.models) {
