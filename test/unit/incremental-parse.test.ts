@@ -6,6 +6,7 @@ import * as vm from 'node:vm';
 import { createLanguageService } from '../../server/src/service';
 import type { LanguageService } from '../../server/src/service';
 import { LineMap } from '../../server/src/service/lines';
+import { examplesOf } from '../../server/src/service/analysis/intents';
 
 /** A deterministic pseudo-random generator (mulberry32), so a failing edit can be replayed. */
 function random(seed: number): () => number {
@@ -43,6 +44,9 @@ function snapshot(service: LanguageService) {
     problems: model.problems.map((p) => `${p.code}@${p.span.start}-${p.span.end}:${p.message}`).sort(),
     messages: model.messages.map((m) => `${m.role}@${m.keySpan.start}:${m.texts.map((t) => `${t.locale}=${t.text}@${t.span.start}`).join('|')}`),
     intents: [...model.intents].map(([id, i]) => `${id}@${i.span.start}:${i.description}:${[...i.examples].map(([l, e]) => `${l}=${e.map((x) => `${x.text}@${x.span.start}`).join('|')}`).join(';')}`),
+    // The examples as the duplicate and confusable checks read them: an example moved by an edit keeps the words the
+    // checks normalised before (asked here at every version, so the next edit moves examples that have them).
+    examples: [...examplesOf(model)].map(([l, list]) => `${l}=${list.map((e) => `${e.intent}:${e.normalized}@${e.span.start}`).join('|')}`),
     nodes: [...model.nodes].map(([id, n]) => `${id}@${n.span.start}:${JSON.stringify(n.moves)}`),
     suppressions: [...model.suppressions].map(([line, codes]) => `${line}:${[...codes].join(',')}`),
     lineStarts: Array.from(model.parsed.lines.lineStarts),

@@ -1,5 +1,5 @@
 /** Intents: too few examples, intents nothing uses, the same example twice. (Confusable examples: confusables.ts.) */
-import type { Example, FileModel, Span } from '../types';
+import type { Example, FileModel } from '../types';
 import type { Bot } from '../workspace';
 import type { BotContext, Report } from './context';
 import { perFile } from './context';
