@@ -6,8 +6,8 @@
  * threshold passes with probability 0.999) is verified exactly, stopping as soon as the pair cannot reach the
  * threshold. With 10 bands of 5 rows, a pair at 85 % similarity becomes a candidate with probability 0.997, one at 50 %
  * with 0.27, one at 20 % with 0.003: the work grows with the number of examples, not with its square. The 50 MinHash
- * values of an example come from fast similarity sketching (see \`trigramOf\`): about 200 cheap steps per example
- * instead of 50 per trigram.
+ * values of an example are the minima of its trigrams' rows of values (see \`trigramOf\`), taken four at a time by a
+ * WebAssembly SIMD kernel (sketch.ts).
  * (Tried and dropped: one-permutation hashing with densification, whose bins on short sentences are mostly copies, so
  * every sentence with "please" fell in one bucket; and exact prefix filtering, which on bots with many examples per
  * topic compares every pair of a topic: 150 s on the issue-3 bot.)
@@ -23,6 +23,7 @@ import { matchesFromWorker, prefetch, workerReady } from './confusablesWorker';
 import type { ConfusableMatch } from './confusablesWorker';
 import { examplesOf } from './intents';
 import type { ExampleText } from './intents';
+import { BINS, SketchTable } from './sketch';
 
 export const DEFAULT_SIMILARITY = 0.85;
 
@@ -81,9 +82,8 @@ const WORK_PER_STEP = 30_000;
 /** Floating-point slack for `t·n` when t is a decimal like 0.85. */
 const EPS = 1e-9;
 const BANDS = 10; // at most 10: the band keys and the filter live in a 16-number record
-const ROWS = 5;
-/** The number of sketch values (bins): BANDS·ROWS. */
-const BINS = BANDS * ROWS;
+/** The sketch values (\`BINS\` of them, sketch.ts) of a band. */
+const ROWS = BINS / BANDS;
 /** The fields of an entry's record in \`ConfusableIndex.info\`. */
 const START = 0;
 const SIZE = 1;
@@ -111,8 +111,6 @@ const FREE = BINS - ROWS;
 const FILTER_NUMBERS = Math.ceil(BINS / 8);
 /** The share of pairs at the threshold the filter may drop: each is dropped with probability at most 1 in 1,000. */
 const FILTER_MISS = 1e-3;
-/** A bin no trigram has thrown into yet (above every packed value). */
-const EMPTY = 0x7fffffff;
 /** Character code (below 128) → its 6-bit number in the small alphabet (space, a-z, 0-9), 0: not in it. */
 const SMALL = new Uint8Array(128);
 SMALL[32] = 1;
@@ -167,7 +165,6 @@ export class ConfusableIndex {
   /** The entries of each file. */
   private readonly byFile = new Map<string, number[]>();
   private stamp = 0;
-  private readonly minima = new Int32Array(BINS);
   /** Trigram of three small-alphabet characters (6 bits each, see \`SMALL\`) → its number + 1; 0: not seen yet. */
   private readonly direct = new Int32Array(1 << 18);
   /** Other trigrams (24-bit Latin-1 code or hash, never 0) → their number (\`trigramOf\`): open addressing, 0 is empty. */
@@ -176,9 +173,10 @@ export class ConfusableIndex {
   private trigrams = 0;
   /** Per trigram number: the stamp of the last example that marked it (\`add\` and \`query\`). */
   private marks = new Int32Array(1 << 13).fill(-1);
-  /** Each trigram's sketch throws, computed once (\`trigramOf\`). */
-  private throws = new Int32Array(BINS * 4096);
+  /** Each trigram's sketch values, by bin (\`trigramOf\`), and the sketches of examples. */
+  private readonly sketches = new SketchTable();
   private readonly permutation = new Uint8Array(BINS);
+  private readonly row = new Int32Array(BINS);
   dead = 0;
   /** Entries added since the build (in `recent`). */
   added = 0;
@@ -212,17 +210,19 @@ export class ConfusableIndex {
       this.byFile.set(uri, ids);
     }
     const bySize = this.bySize();
-    const scratch = { counts: new Int32Array(65537) };
-    const sorted: { order: Int32Array; keys: Int32Array }[] = [];
-    for (let band = 0; band < BANDS; band++) {
-      yield;
-      sorted.push(this.sortBand(band, bySize, scratch));
-    }
-    // Every pair of a bucket, band after band: the bands' orders are read in sequence, and each entry's record once
-    // per bucket (looking entries up one by one jumped to ten places per entry).
+    const counts = new Int32Array(65537);
+    // One array for a band's keys in its order, used band after band: typed arrays the build drops still count as
+    // memory outside the heap until a full collection, and V8 starts one once that memory has grown by 64 MB (one
+    // array per band made this build cross it: a 200 ms pause on the issue-3 bot).
+    const keys = new Int32Array(this.examples.length);
+    // Every pair of a bucket, band after band (pairs already in a bucket of an earlier band are skipped, by the keys'
+    // high halves in the records): the band's order is read in sequence, and each entry's record once per bucket
+    // (looking entries up one by one jumped to ten places per entry).
     let work = 0;
     for (let band = 0; band < BANDS; band++) {
-      const { order, keys } = sorted[band];
+      yield;
+      const order = this.sortBand(band, bySize, counts, keys);
+      this.bands.push(order);
       for (let from = 0; from < keys.length; ) {
         let to = from + 1;
         const group = keys[from] >>> 16;
@@ -235,7 +235,6 @@ export class ConfusableIndex {
         }
       }
     }
-    this.bands = sorted.map((band) => band.order);
     this.keys = new Int32Array(0);
   }
 
@@ -304,15 +303,15 @@ export class ConfusableIndex {
 
   /**
    * A band's entries grouped by the high 16 bits of their key (a counting sort of the entries by size, so each group
-   * goes by size), and their keys in that order. A bucket is the entries of a group with the same key: a group holds
-   * about three entries of different keys, told apart by comparing keys (one pass over the entries, not two).
+   * goes by size), and their keys in that order (written into \`keys\`). A bucket is the entries of a group with the
+   * same key: a group holds about three entries of different keys, told apart by comparing keys (one pass over the
+   * entries, not two).
    */
-  private sortBand(band: number, bySize: Int32Array, scratch: { counts: Int32Array }): { order: Int32Array; keys: Int32Array } {
+  private sortBand(band: number, bySize: Int32Array, counts: Int32Array, keys: Int32Array): Int32Array {
     const count = this.examples.length;
     const order = new Int32Array(count);
-    const keys = new Int32Array(count);
     const bandKeys = this.keys.subarray(band * this.capacity, band * this.capacity + count);
-    const counts = scratch.counts.fill(0);
+    counts.fill(0);
     for (let id = 0; id < count; id++) counts[(bandKeys[id] >>> 16) + 1]++;
     for (let i = 1; i <= 65536; i++) counts[i] += counts[i - 1];
     for (let i = 0; i < count; i++) {
@@ -322,7 +321,7 @@ export class ConfusableIndex {
       order[to] = id;
       keys[to] = key;
     }
-    return { order, keys };
+    return order;
   }
 
   /** Gives the pool room for \`size\` trigrams, in 32 bits once trigram numbers no longer fit in 16. */
@@ -471,30 +470,9 @@ export class ConfusableIndex {
     return id;
   }
 
-  /**
-   * The sketch of the trigrams \`pool[start..end)\` (fast similarity sketching, see \`trigramOf\`), in \`minima\`: in
-   * round r every trigram throws one value into one bin; a round's values are all above the previous round's, so once
-   * every bin holds a value no later round can lower one. About BINS·ln(BINS) throws in all instead of BINS per trigram.
-   */
+  /** The sketch of the trigrams \`pool[start..end)\` (see \`trigramOf\`), until the next call. */
   private sketch(start: number, end: number): Int32Array {
-    const minima = this.minima.fill(EMPTY);
-    const pool = this.pool;
-    const throws = this.throws;
-    let filled = 0;
-    for (let round = 0; round < BINS && filled < BINS; round++) {
-      for (let i = start; i < end; i++) {
-        const thrown = throws[pool[i] * BINS + round];
-        const bin = thrown >>> 22;
-        const value = thrown & 0x3fffff;
-        const held = minima[bin];
-        // Without branches (which values win is random): 1 the first time a bin is thrown into (EMPTY is 0x7fffffff,
-        // values are below 2^22), and the smaller of the two.
-        filled += held >> 30;
-        const less = value - held;
-        minima[bin] = held + (less & (less >> 31));
-      }
-    }
-    return minima;
+    return this.sketches.sketch(this.pool, start, end);
   }
 
   /**
@@ -525,11 +503,13 @@ export class ConfusableIndex {
 
   /**
    * The number of a trigram in the index (0, 1, 2… in order of first sight), from an open-addressing table, and its
-   * BINS throws at \`throws[number·BINS]\`: in round r (0 ≤ r < BINS) it throws into bin π(r) the value (r, v_r), packed
-   * as bin << 22 | r << 16 | v_r, where π is a random permutation of the bins and v_r a random 16-bit number, both from
-   * MurmurHash3 mixes of the trigram. Every trigram throws once into every bin, so each bin of the sketch is the
-   * minimum of one random hash function over the trigrams, a MinHash: two examples' bins are equal with probability
-   * their Jaccard index (Dahlgaard, Knudsen and Thorup, "Fast Similarity Sketching", FOCS 2017).
+   * row of BINS sketch values (\`SketchTable\`): bin π(r) holds (r, v_r), packed as r << 16 | v_r, where π is a random
+   * permutation of the bins and v_r a random 16-bit number, both from MurmurHash3 mixes of the trigram. Each bin of an
+   * example's sketch is the minimum of its trigrams' values there, the minimum of one random hash function over the
+   * trigrams, a MinHash: two examples' bins are equal with probability their Jaccard index. (These are the values of
+   * fast similarity sketching, Dahlgaard, Knudsen and Thorup, FOCS 2017, where in round r every trigram throws (r, v_r)
+   * into bin π(r) until every bin holds a value: the same minima, which the index took that way, about 200 steps per
+   * example, until the minimum of whole rows by WebAssembly SIMD, 50 values per trigram four at a time, was faster.)
    */
   private trigramOf(token: number): number {
     let mask = this.table.length - 1;
@@ -564,12 +544,6 @@ export class ConfusableIndex {
     }
     this.table[at] = token;
     this.numbers[at] = trigram;
-    const slot = trigram * BINS;
-    if (slot + BINS > this.throws.length) {
-      const throws = new Int32Array(this.throws.length * 2);
-      throws.set(this.throws);
-      this.throws = throws;
-    }
     const bins = this.permutation;
     for (let i = 0; i < BINS; i++) bins[i] = i;
     let h = mix(token ^ 0x5bd1e995);
@@ -580,8 +554,9 @@ export class ConfusableIndex {
       const bin = bins[pick];
       bins[pick] = bins[round];
       bins[round] = bin;
-      this.throws[slot + round] = (bin << 22) | (round << 16) | (h & 0xffff);
+      this.row[bin] = (round << 16) | (h & 0xffff);
     }
+    this.sketches.addRow(trigram, this.row);
     return trigram;
   }
 
