@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { BINS, EMPTY, SketchTable } from '../../server/src/service/analysis/sketch';
+import { BANDS, BINS, EMPTY, FILTER_AT, FILTER_NUMBERS, KEYS_AT, mix, ROWS, SketchTable } from '../../server/src/service/analysis/sketch';
 
 /** A small deterministic random number generator (xorshift32). */
 function random(seed: number): () => number {
@@ -15,7 +15,7 @@ function random(seed: number): () => number {
 }
 
 describe('the sketches of the confusable-example check', () => {
-  it('are the minima of the trigrams\' rows, by WebAssembly and by JavaScript alike, while the table grows', () => {
+  it('are the minima of the trigrams\' rows with their band keys and filter, by WebAssembly and by JavaScript alike, while the table grows', () => {
     const next = random(42);
     const wasm = new SketchTable();
     const js = new SketchTable(false);
@@ -27,8 +27,14 @@ describe('the sketches of the confusable-example check', () => {
     const check = (start: number, end: number, label: string): void => {
       const expected = new Int32Array(BINS).fill(EMPTY);
       for (let i = start; i < end; i++) for (let bin = 0; bin < BINS; bin++) expected[bin] = Math.min(expected[bin], rows[pool[i]][bin]);
-      assert.deepEqual([...wasm.sketch(pool, start, end)], [...expected], `WebAssembly, ${label}`);
-      assert.deepEqual([...js.sketch(pool, start, end)], [...expected], `JavaScript, ${label}`);
+      const keys = Array.from({ length: BANDS }, (_, band) => expected.subarray(band * ROWS, (band + 1) * ROWS).reduce((key, value) => mix(key ^ value), band));
+      const filter = Array.from({ length: FILTER_NUMBERS }, (_, i) => [...expected.subarray(8 * i, 8 * i + 8)].reduce((word, value, j) => word | ((value & 15) << (4 * j)), 0));
+      for (const [table, name] of [[wasm, 'WebAssembly'], [js, 'JavaScript']] as const) {
+        const sketch = table.sketch(pool, start, end);
+        assert.deepEqual([...sketch.subarray(0, BINS)], [...expected], `${name}, ${label}: the minima`);
+        assert.deepEqual([...sketch.subarray(KEYS_AT, KEYS_AT + BANDS)], keys, `${name}, ${label}: the band keys`);
+        assert.deepEqual([...sketch.subarray(FILTER_AT, FILTER_AT + FILTER_NUMBERS)], filter, `${name}, ${label}: the filter`);
+      }
     };
     // 3,000 rows of 208 bytes: the memory (64 kB at first) grows ten times over while rows are added between sketches.
     for (let trigram = 0; trigram < 3000; trigram++) {

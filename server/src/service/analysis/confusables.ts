@@ -23,16 +23,10 @@ import { matchesFromWorker, prefetch, workerReady } from './confusablesWorker';
 import type { ConfusableMatch } from './confusablesWorker';
 import { examplesOf } from './intents';
 import type { ExampleText } from './intents';
-import { BINS, SketchTable } from './sketch';
+import { BANDS, BINS, FILTER_AT, FILTER_NUMBERS, KEYS_AT, mix, ROWS, SketchTable } from './sketch';
 
 export const DEFAULT_SIMILARITY = 0.85;
 
-/** 32-bit mixing (the finaliser of MurmurHash3). */
-function mix(h: number): number {
-  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
-  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
-  return (h ^ (h >>> 16)) | 0;
-}
 
 /**
  * The character trigrams of ` text `, as numbers, unsorted and with repeats: three Latin-1 characters are packed
@@ -81,9 +75,6 @@ const MIN_TRIGRAMS = 3;
 const WORK_PER_STEP = 30_000;
 /** Floating-point slack for `t·n` when t is a decimal like 0.85. */
 const EPS = 1e-9;
-const BANDS = 10; // at most 10: the band keys and the filter live in a 16-number record
-/** The sketch values (\`BINS\` of them, sketch.ts) of a band. */
-const ROWS = BINS / BANDS;
 /** The fields of an entry's record in \`ConfusableIndex.info\`. */
 const START = 0;
 const SIZE = 1;
@@ -104,11 +95,9 @@ const SHORT_KEYS = 4;
  * trigrams per pair. A record is 16 numbers, 64 bytes: one cache line.
  */
 const FILTER = SHORT_KEYS + BANDS / 2;
-const RECORD = 16;
+const RECORD = 16; // so BANDS (sketch.ts) is at most 10
 /** The filter values of a pair that can differ: those outside the band that made it a candidate. */
 const FREE = BINS - ROWS;
-/** The numbers of a filter. */
-const FILTER_NUMBERS = Math.ceil(BINS / 8);
 /** The share of pairs at the threshold the filter may drop: each is dropped with probability at most 1 in 1,000. */
 const FILTER_MISS = 1e-3;
 /** Character code (below 128) → its 6-bit number in the small alphabet (space, a-z, 0-9), 0: not in it. */
@@ -449,7 +438,7 @@ export class ConfusableIndex {
     }
     this.poolEnd = end;
     const size = end - start;
-    const minima = this.sketch(start, end);
+    const sketch = this.sketch(start, end);
     this.examples.push(example);
     const record = id * RECORD;
     this.info[record + START] = start;
@@ -459,14 +448,16 @@ export class ConfusableIndex {
     this.bestOf[id] = -1;
     this.similarityOf[id] = 0;
     const info = this.info;
-    for (let i = SHORT_KEYS; i < RECORD; i++) info[record + i] = 0;
-    const keys = this.keysFrom(minima, size, id);
+    const keys = this.keysFrom(sketch, size, id);
     const building = this.keys.length > 0;
-    for (let band = 0; band < BANDS; band++) {
-      if (building) this.keys[band * this.capacity + id] = keys[band];
-      info[record + SHORT_KEYS + (band >> 1)] |= (keys[band] >>> 16) << ((band & 1) << 4);
+    for (let band = 0; band < BANDS; band += 2) {
+      if (building) {
+        this.keys[band * this.capacity + id] = keys[band];
+        this.keys[(band + 1) * this.capacity + id] = keys[band + 1];
+      }
+      info[record + SHORT_KEYS + (band >> 1)] = (keys[band] >>> 16) | (keys[band + 1] & 0xffff0000);
     }
-    for (let bin = 0; bin < BINS; bin++) info[record + FILTER + (bin >> 3)] |= (minima[bin] & 0xf) << ((bin & 7) << 2);
+    for (let i = 0; i < FILTER_NUMBERS; i++) info[record + FILTER + i] = sketch[FILTER_AT + i];
     return id;
   }
 
@@ -476,18 +467,13 @@ export class ConfusableIndex {
   }
 
   /**
-   * The band keys of a sketch (in \`bandKeys\`). A short example gets keys of its own, so it is never compared: spread
-   * like the others' (a build groups its entries by the keys' high half, and thousands of "yes" and "hi" in one group
-   * would be compared with each other for nothing).
+   * The band keys of a sketch (\`SketchTable.sketch\`), in \`bandKeys\`. A short example gets keys of its own, so it is
+   * never compared: spread like the others' (a build groups its entries by the keys' high half, and thousands of "yes"
+   * and "hi" in one group would be compared with each other for nothing).
    */
-  private keysFrom(minima: Int32Array, size: number, id: number): Int32Array {
+  private keysFrom(sketch: Int32Array, size: number, id: number): Int32Array {
     const keys = this.bandKeys;
-    for (let band = 0; band < BANDS; band++) {
-      let key = band;
-      if (size < MIN_TRIGRAMS) key = mix(id + Math.imul(band, 0x9e3779b9));
-      else for (let r = 0; r < ROWS; r++) key = mix(key ^ minima[band * ROWS + r]);
-      keys[band] = key;
-    }
+    for (let band = 0; band < BANDS; band++) keys[band] = size < MIN_TRIGRAMS ? mix(id + Math.imul(band, 0x9e3779b9)) : sketch[KEYS_AT + band];
     return keys;
   }
 

@@ -3,22 +3,36 @@
  * \`BINS\` values, one per bin, and an example's sketch is, bin by bin, the minimum of its trigrams' rows. The
  * minimum is taken by a WebAssembly SIMD kernel (sketch.wat, compiled into sketchWasm.ts by \`npm run wasm\`): four
  * bins per step, about five times faster than the fast-similarity-sketching loop it replaced (which threw each
- * trigram into one bin per round until every bin held a value). Where WebAssembly SIMD is missing, the same minimum
- * is taken in JavaScript.
+ * trigram into one bin per round until every bin held a value). The kernel also gives the example's band keys and its
+ * filter (confusables.ts says what they are for). Where WebAssembly SIMD is missing, JavaScript computes the same.
  */
 import { SKETCH_WASM } from './sketchWasm';
 
-/** The number of sketch values (bins) of an example. */
+/** The number of sketch values (bins) of an example: BANDS bands of ROWS values. */
 export const BINS = 50;
+export const BANDS = 10;
+export const ROWS = BINS / BANDS;
+/** The numbers of a filter: the low 4 bits of each bin, 8 per number. */
+export const FILTER_NUMBERS = Math.ceil(BINS / 8);
+/** Where a sketch's band keys and filter are (after its BINS minima and their padding, see \`SketchTable.sketch\`). */
+export const KEYS_AT = 52;
+export const FILTER_AT = KEYS_AT + BANDS;
 /** A bin that no trigram reached (the sketch of an example without trigrams). */
 export const EMPTY = 0x7fffffff;
 /** A row: the bins, then padding to whole 16-byte vectors (the padding is always \`EMPTY\`). */
 const ROW = 52;
 const ROW_BYTES = ROW * 4;
-/** Where the kernel writes a sketch, then where the rows start (bytes into the memory). */
+/** Where the kernel writes a sketch (280 bytes), then where the rows start (bytes into the memory). */
 const OUT = 0;
-const TABLE = 256;
+const TABLE = 512;
 const PAGE = 65536;
+
+/** 32-bit mixing (the finaliser of MurmurHash3). */
+export function mix(h: number): number {
+  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+  return (h ^ (h >>> 16)) | 0;
+}
 
 type Kernel = (list: number, end: number, out: number) => void;
 
@@ -60,7 +74,7 @@ export class SketchTable {
     } else {
       this.view = new Int32Array(PAGE / 4);
     }
-    this.out = this.view.subarray(OUT >> 2, (OUT >> 2) + BINS);
+    this.out = this.view.subarray(OUT >> 2, (OUT >> 2) + FILTER_AT + FILTER_NUMBERS);
   }
 
   /** Whether the sketches are taken by the WebAssembly kernel. */
@@ -81,8 +95,10 @@ export class SketchTable {
   }
 
   /**
-   * The sketch of the trigrams \`pool[start..end)\` (numbers of rows added): BINS minima, in an array that the next
-   * call overwrites (a view of the memory; \`EMPTY\` everywhere when the list is empty).
+   * The sketch of the trigrams \`pool[start..end)\` (numbers of rows added), in an array that the next call overwrites
+   * (a view of the memory): its BINS minima (\`EMPTY\` everywhere when the list is empty); at \`KEYS_AT + b\` the key
+   * of band b, b mixed with the band's ROWS minima in turn; at \`FILTER_AT + i\` number i of its filter, the low 4
+   * bits of bins 8i to 8i + 7.
    */
   sketch(pool: Uint16Array | Int32Array, start: number, end: number): Int32Array {
     const list = this.list;
@@ -95,7 +111,7 @@ export class SketchTable {
       kernel(list, at << 2, OUT);
       return this.out;
     }
-    const out = this.out.fill(EMPTY);
+    const out = this.out.fill(EMPTY, 0, BINS);
     for (let i = start; i < end; i++) {
       const row = (TABLE + pool[i] * ROW_BYTES) >> 2;
       for (let bin = 0; bin < BINS; bin++) {
@@ -103,6 +119,13 @@ export class SketchTable {
         if (value < out[bin]) out[bin] = value;
       }
     }
+    for (let band = 0; band < BANDS; band++) {
+      let key = band;
+      for (let r = 0; r < ROWS; r++) key = mix(key ^ out[band * ROWS + r]);
+      out[KEYS_AT + band] = key;
+    }
+    out.fill(0, FILTER_AT, FILTER_AT + FILTER_NUMBERS);
+    for (let bin = 0; bin < BINS; bin++) out[FILTER_AT + (bin >> 3)] |= (out[bin] & 0xf) << ((bin & 7) << 2);
     return out;
   }
 
@@ -119,6 +142,6 @@ export class SketchTable {
       view.set(this.view);
       this.view = view;
     }
-    this.out = this.view.subarray(OUT >> 2, (OUT >> 2) + BINS);
+    this.out = this.view.subarray(OUT >> 2, (OUT >> 2) + FILTER_AT + FILTER_NUMBERS);
   }
 }

@@ -2,13 +2,23 @@
 ;; into sketchWasm.ts): the sketch of an example is, bin by bin, the minimum of its trigrams' rows. A row is 52
 ;; signed 32-bit values (the 50 bins, then two that are always 0x7fffffff), 16-byte aligned; the kernel reads 13
 ;; vectors of 4 values per trigram and keeps the 13 running minima in locals (WebAssembly SIMD: 4 bins per step, no
-;; bounds check in the loop).
+;; bounds check in the loop). Then, from the 50 minima, the example's 10 band keys and its filter (sketch.ts).
 (module
   (memory (export "memory") 1)
-  ;; Writes the 52 minima at $out (16-byte aligned) of the rows whose byte offsets are the 32-bit numbers in
-  ;; [$list, $end); all 0x7fffffff when the list is empty.
+  ;; The finaliser of MurmurHash3 (\`mix\` in sketch.ts).
+  (func $mix (param $h i32) (result i32)
+    (local.set $h (i32.mul (i32.xor (local.get $h) (i32.shr_u (local.get $h) (i32.const 16))) (i32.const 0x85ebca6b)))
+    (local.set $h (i32.mul (i32.xor (local.get $h) (i32.shr_u (local.get $h) (i32.const 13))) (i32.const 0xc2b2ae35)))
+    (i32.xor (local.get $h) (i32.shr_u (local.get $h) (i32.const 16))))
+  ;; Writes at $out (16-byte aligned): the 52 minima of the rows whose byte offsets are the 32-bit numbers in
+  ;; [$list, $end) (all 0x7fffffff when the list is empty), at $out + 208 the 10 band keys (band b: b mixed with the
+  ;; minima of bins 5b to 5b + 4 in turn), at $out + 248 the 7 numbers of the filter (the low 4 bits of bin i at bits
+  ;; 4·(i mod 8) of number i / 8).
   (func (export "sketch") (param $list i32) (param $end i32) (param $out i32)
     (local $row i32)
+    (local $bin i32)
+    (local $key i32)
+    (local $at i32)
     (local $m0 v128)
     (local $m1 v128)
     (local $m2 v128)
@@ -67,5 +77,31 @@
     (v128.store offset=160 (local.get $out) (local.get $m10))
     (v128.store offset=176 (local.get $out) (local.get $m11))
     (v128.store offset=192 (local.get $out) (local.get $m12))
+    ;; The band keys.
+    (local.set $bin (i32.const 0))
+    (loop $band
+      (local.set $key (i32.div_u (local.get $bin) (i32.const 5)))
+      (local.set $at (i32.add (local.get $out) (i32.shl (local.get $bin) (i32.const 2))))
+      (local.set $key (call $mix (i32.xor (local.get $key) (i32.load offset=0 (local.get $at)))))
+      (local.set $key (call $mix (i32.xor (local.get $key) (i32.load offset=4 (local.get $at)))))
+      (local.set $key (call $mix (i32.xor (local.get $key) (i32.load offset=8 (local.get $at)))))
+      (local.set $key (call $mix (i32.xor (local.get $key) (i32.load offset=12 (local.get $at)))))
+      (local.set $key (call $mix (i32.xor (local.get $key) (i32.load offset=16 (local.get $at)))))
+      (i32.store offset=208 (i32.add (local.get $out) (i32.div_u (i32.shl (local.get $bin) (i32.const 2)) (i32.const 5))) (local.get $key))
+      (local.set $bin (i32.add (local.get $bin) (i32.const 5)))
+      (br_if $band (i32.lt_u (local.get $bin) (i32.const 50))))
+    ;; The filter.
+    (v128.store offset=248 (local.get $out) (v128.const i32x4 0 0 0 0))
+    (v128.store offset=264 (local.get $out) (v128.const i32x4 0 0 0 0))
+    (local.set $bin (i32.const 0))
+    (loop $filter
+      (local.set $at (i32.add (local.get $out) (i32.shl (i32.shr_u (local.get $bin) (i32.const 3)) (i32.const 2))))
+      (i32.store offset=248 (local.get $at)
+        (i32.or (i32.load offset=248 (local.get $at))
+          (i32.shl
+            (i32.and (i32.load (i32.add (local.get $out) (i32.shl (local.get $bin) (i32.const 2)))) (i32.const 15))
+            (i32.shl (i32.and (local.get $bin) (i32.const 7)) (i32.const 2)))))
+      (local.set $bin (i32.add (local.get $bin) (i32.const 1)))
+      (br_if $filter (i32.lt_u (local.get $bin) (i32.const 50))))
   )
 )
