@@ -151,6 +151,9 @@ export class ConfusableIndex {
   /** Entries added after the build: band key (band mixed in) → entries. */
   private readonly recent = new Map<number, number[]>();
   private readonly intentIds = new Map<string, number>();
+  /** The intent of the example last added, and its number (an intent's examples come one after the other). */
+  private lastIntent = '';
+  private lastIntentId = -1;
   /** The entries of each file. */
   private readonly byFile = new Map<string, number[]>();
   private stamp = 0;
@@ -198,25 +201,23 @@ export class ConfusableIndex {
       }
       this.byFile.set(uri, ids);
     }
-    const bySize = this.bySize();
-    const counts = new Int32Array(65537);
-    // One array for a band's keys in its order, used band after band: typed arrays the build drops still count as
-    // memory outside the heap until a full collection, and V8 starts one once that memory has grown by 64 MB (one
-    // array per band made this build cross it: a 200 ms pause on the issue-3 bot).
-    const keys = new Int32Array(this.examples.length);
+    const { order: bySize, sizes } = this.bySize();
+    const ends = new Int32Array(65537);
+    // One array for a band's low key halves and sizes in its order, used band after band: typed arrays the build
+    // drops still count as memory outside the heap until a full collection, and V8 starts one once that memory has
+    // grown by 64 MB (one array per band made this build cross it: a 200 ms pause on the issue-3 bot).
+    const lows = new Int32Array(this.examples.length);
     // Every pair of a bucket, band after band (pairs already in a bucket of an earlier band are skipped, by the keys'
     // high halves in the records): the band's order is read in sequence, and each entry's record once per bucket
     // (looking entries up one by one jumped to ten places per entry).
     let work = 0;
     for (let band = 0; band < BANDS; band++) {
       yield;
-      const order = this.sortBand(band, bySize, counts, keys);
+      const order = this.sortBand(band, bySize, sizes, ends, lows);
       this.bands.push(order);
-      for (let from = 0; from < keys.length; ) {
-        let to = from + 1;
-        const group = keys[from] >>> 16;
-        while (to < keys.length && keys[to] >>> 16 === group) to++;
-        if (to - from > 1) work += this.compareBucket(order, keys, from, to, band);
+      for (let group = 0, from = 0; group < 65536; group++) {
+        const to = ends[group];
+        if (to - from > 1) work += this.compareBucket(order, lows, from, to, band);
         from = to;
         if (work > WORK_PER_STEP) {
           work = 0;
@@ -232,28 +233,30 @@ export class ConfusableIndex {
    * reach the threshold and whose filters agree enough, except those already in one bucket of an earlier band.
    * Returns the work done.
    */
-  private compareBucket(order: Int32Array, keys: Int32Array, from: number, to: number, band: number): number {
+  private compareBucket(order: Int32Array, lows: Int32Array, from: number, to: number, band: number): number {
     const info = this.info;
     const t = this.threshold;
     const differing = this.differing;
     let work = 1;
     for (let a = from; a < to - 1; a++) {
-      const key = keys[a];
-      let b = a + 1;
-      while (b < to && keys[b] !== key) b++;
-      if (b === to) continue; // no later entry in its bucket: its record is not read
-      const x = order[a];
-      const xRecord = x * RECORD;
-      const xSize = info[xRecord + SIZE];
+      const low = lows[a];
+      const xSize = low & 0xffff;
       if (xSize < MIN_TRIGRAMS) continue;
       const largest = xSize / t + EPS;
+      // The records are read only for a pair of one bucket whose sizes can reach the threshold.
+      let x = -1;
+      let xRecord = 0;
       let stamp = 0;
-      for (; b < to; b++) {
-        if (keys[b] !== key) continue; // another bucket of the group
+      for (let b = a + 1; b < to; b++) {
+        const other = lows[b];
+        if ((other & 0xffff) > largest) break; // the group goes by size
+        if ((other ^ low) >>> 16 !== 0) continue; // another bucket of the group
+        if (x === -1) {
+          x = order[a];
+          xRecord = x * RECORD;
+        }
         const y = order[b];
         const yRecord = y * RECORD;
-        const ySize = info[yRecord + SIZE];
-        if (ySize > largest) break;
         work++;
         // The filter first: it drops most pairs, the earlier bands' check few.
         if (info[yRecord + INTENT] === info[xRecord + INTENT] || differingNibbles(info, xRecord, yRecord) > differing) continue;
@@ -268,7 +271,7 @@ export class ConfusableIndex {
         if (earlier) continue;
         if (stamp === 0) {
           stamp = ++this.stamp;
-          for (let i = info[xRecord + START], end = i + xSize; i < end; i++) this.marks[this.pool[i]] = stamp;
+          for (let i = info[xRecord + START], end = i + info[xRecord + SIZE]; i < end; i++) this.marks[this.pool[i]] = stamp;
         }
         this.verify(x, y, stamp);
       }
@@ -276,8 +279,8 @@ export class ConfusableIndex {
     return work;
   }
 
-  /** The entries by trigram count, then entry (a counting sort). */
-  private bySize(): Int32Array {
+  /** The entries by trigram count, then entry (a counting sort), and their counts in that order (at most 65,535). */
+  private bySize(): { order: Int32Array; sizes: Uint16Array } {
     const count = this.examples.length;
     const info = this.info;
     let largest = 0;
@@ -286,29 +289,37 @@ export class ConfusableIndex {
     for (let id = 0; id < count; id++) counts[info[id * RECORD + SIZE] + 1]++;
     for (let i = 1; i < counts.length; i++) counts[i] += counts[i - 1];
     const order = new Int32Array(count);
-    for (let id = 0; id < count; id++) order[counts[info[id * RECORD + SIZE]]++] = id;
-    return order;
+    const sizes = new Uint16Array(count);
+    for (let id = 0; id < count; id++) {
+      const size = info[id * RECORD + SIZE];
+      const at = counts[size]++;
+      order[at] = id;
+      sizes[at] = Math.min(size, 0xffff);
+    }
+    return { order, sizes };
   }
 
   /**
    * A band's entries grouped by the high 16 bits of their key (a counting sort of the entries by size, so each group
-   * goes by size), and their keys in that order (written into \`keys\`). A bucket is the entries of a group with the
-   * same key: a group holds about three entries of different keys, told apart by comparing keys (one pass over the
-   * entries, not two).
+   * goes by size), with \`ends[g]\` the end of group g in that order. In \`lows\`, in that order: each entry's key's
+   * low 16 bits, then its trigram count (\`bySize\`'s \`sizes\`). A bucket is the entries of a group with the same
+   * low half: a group holds about three entries of different keys, told apart by comparing the low halves, and the
+   * sizes end a bucket's pairs, without reading the entries' records.
    */
-  private sortBand(band: number, bySize: Int32Array, counts: Int32Array, keys: Int32Array): Int32Array {
+  private sortBand(band: number, bySize: Int32Array, sizes: Uint16Array, ends: Int32Array, lows: Int32Array): Int32Array {
     const count = this.examples.length;
     const order = new Int32Array(count);
     const bandKeys = this.keys.subarray(band * this.capacity, band * this.capacity + count);
-    counts.fill(0);
-    for (let id = 0; id < count; id++) counts[(bandKeys[id] >>> 16) + 1]++;
-    for (let i = 1; i <= 65536; i++) counts[i] += counts[i - 1];
+    // ends[g] counts group g - 1's entries, then holds where group g starts, then (once every entry is placed) ends.
+    ends.fill(0);
+    for (let id = 0; id < count; id++) ends[(bandKeys[id] >>> 16) + 1]++;
+    for (let i = 1; i <= 65536; i++) ends[i] += ends[i - 1];
     for (let i = 0; i < count; i++) {
       const id = bySize[i];
       const key = bandKeys[id];
-      const to = counts[key >>> 16]++;
+      const to = ends[key >>> 16]++;
       order[to] = id;
-      keys[to] = key;
+      lows[to] = (key << 16) | sizes[i];
     }
     return order;
   }
@@ -390,8 +401,13 @@ export class ConfusableIndex {
     // reach a third more (\`REBUILD_SHARE\`): an eighth more room at a time, not twice (on the issue-3 bot doubling
     // held 24 MB more after the first edited example).
     if (id === this.capacity) this.grow(id + Math.max(1024, id >> 3));
-    let intentId = this.intentIds.get(example.intent);
-    if (intentId === undefined) this.intentIds.set(example.intent, (intentId = this.intentIds.size));
+    let intentId = this.lastIntentId;
+    if (example.intent !== this.lastIntent || intentId === -1) {
+      intentId = this.intentIds.get(example.intent) ?? -1;
+      if (intentId === -1) this.intentIds.set(example.intent, (intentId = this.intentIds.size));
+      this.lastIntent = example.intent;
+      this.lastIntentId = intentId;
+    }
     // The trigrams, as the index's trigram numbers, written straight into the pool (no array per example), each once.
     const text = example.normalized;
     const count = text.length; // ' ' + text + ' ' has text.length trigrams
