@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { BANDS, BINS, EMPTY, FILTER_AT, FILTER_NUMBERS, KEYS_AT, mix, ROWS, SketchTable } from '../../server/src/service/analysis/sketch';
+import { BANDS, BINS, EMPTY, FILTER_AT, FILTER_NUMBERS, KEYS_AT, mix, ROWS, SketchTable, SMALL } from '../../server/src/service/analysis/sketch';
 
 /** A small deterministic random number generator (xorshift32). */
 function random(seed: number): () => number {
@@ -55,6 +55,46 @@ describe('the sketches of the confusable-example check', () => {
     for (let i = 0; i < pool.length; i++) pool[i] = Math.floor(next() * rows.length);
     check(0, pool.length, `${pool.length} trigrams`);
     check(100, 160, 'a slice of the pool');
+  });
+
+  it('number the trigrams of a small-alphabet text from the table of codes, or say they cannot', () => {
+    const table = new SketchTable();
+    const codeOf = (a: string, b: string, c: string) => (SMALL[a.charCodeAt(0)] << 12) | (SMALL[b.charCodeAt(0)] << 6) | SMALL[c.charCodeAt(0)];
+    /** The distinct trigrams of " text ", in order of first sight. */
+    const trigramsOf = (text: string) => [...new Set(Array.from({ length: text.length }, (_, i) => ` ${text} `.slice(i, i + 3)))];
+    const numbers = new Map<string, number>();
+    const number = (trigram: string) => {
+      if (!numbers.has(trigram)) {
+        numbers.set(trigram, numbers.size);
+        table.addRow(numbers.size - 1, new Int32Array(BINS).fill(numbers.size));
+        table.direct[codeOf(trigram[0], trigram[1], trigram[2])] = numbers.size; // read again: adding a row may grow the memory
+      }
+      return numbers.get(trigram)!;
+    };
+    const pool = new Uint16Array(4096);
+    const next = random(7);
+    const letters = 'abcdefghijklmnopqrstuvwxyz0123456789';
+    const words = Array.from({ length: 80 }, () => Array.from({ length: 1 + Math.floor(next() * 8) }, () => letters[Math.floor(next() * letters.length)]).join(''));
+    for (let round = 0; round < 600; round++) {
+      const text = Array.from({ length: 1 + Math.floor(next() * 12) }, () => words[Math.floor(next() * words.length)]).join(' ');
+      const expected = trigramsOf(text);
+      const known = expected.every((trigram) => numbers.has(trigram));
+      const count = table.trigrams(text, pool, 100);
+      if (!known) {
+        assert.equal(count, -1, `"${text}": a trigram is not numbered yet`);
+        expected.forEach(number);
+        continue;
+      }
+      assert.deepEqual([...pool.subarray(100, 100 + count)], expected.map((trigram) => numbers.get(trigram)), `"${text}"`);
+      // The sketch of what it numbered: the rows' minimum (row n holds n + 1 everywhere).
+      const least = Math.min(...expected.map((trigram) => numbers.get(trigram)! + 1));
+      assert.deepEqual([...table.sketchOfTrigrams(count).subarray(0, BINS)], new Array(BINS).fill(least), `"${text}": its sketch`);
+    }
+    // The memory first has room for 315 rows past the tables: more rows grew it, and \`direct\` was read again.
+    assert.ok(numbers.size > 315, `${numbers.size} rows`);
+    assert.equal(table.trigrams('', pool, 0), 0, 'an empty text has no trigram');
+    for (const text of ['where is my card?', 'où est ma carte', 'Where']) assert.equal(table.trigrams(text, pool, 0), -1, `"${text}": not the small alphabet`);
+    assert.equal(new SketchTable(false).trigrams('where', pool, 0), -1, 'JavaScript numbers them itself');
   });
 
   it('rejects a row added out of order', () => {

@@ -23,10 +23,9 @@ import { matchesFromWorker, prefetch, workerReady } from './confusablesWorker';
 import type { ConfusableMatch } from './confusablesWorker';
 import { examplesOf } from './intents';
 import type { ExampleText } from './intents';
-import { BANDS, BINS, FILTER_AT, FILTER_NUMBERS, KEYS_AT, mix, ROWS, SketchTable } from './sketch';
+import { BANDS, BINS, FILTER_AT, FILTER_NUMBERS, KEYS_AT, mix, ROWS, SketchTable, SMALL } from './sketch';
 
 export const DEFAULT_SIMILARITY = 0.85;
-
 
 /**
  * The character trigrams of ` text `, as numbers, unsorted and with repeats: three Latin-1 characters are packed
@@ -100,11 +99,6 @@ const RECORD = 16; // so BANDS (sketch.ts) is at most 10
 const FREE = BINS - ROWS;
 /** The share of pairs at the threshold the filter may drop: each is dropped with probability at most 1 in 1,000. */
 const FILTER_MISS = 1e-3;
-/** Character code (below 128) → its 6-bit number in the small alphabet (space, a-z, 0-9), 0: not in it. */
-const SMALL = new Uint8Array(128);
-SMALL[32] = 1;
-for (let c = 97; c <= 122; c++) SMALL[c] = c - 95;
-for (let c = 48; c <= 57; c++) SMALL[c] = c - 20;
 /**
  * The confusable examples of one language of a bot: the examples, their trigrams, the LSH buckets, and each example's
  * best match. Updated in place after edits.
@@ -157,8 +151,6 @@ export class ConfusableIndex {
   /** The entries of each file. */
   private readonly byFile = new Map<string, number[]>();
   private stamp = 0;
-  /** Trigram of three small-alphabet characters (6 bits each, see \`SMALL\`) → its number + 1; 0: not seen yet. */
-  private readonly direct = new Int32Array(1 << 18);
   /** Other trigrams (24-bit Latin-1 code or hash, never 0) → their number (\`trigramOf\`): open addressing, 0 is empty. */
   private table = new Int32Array(1 << 14);
   private numbers = new Int32Array(1 << 14);
@@ -414,47 +406,12 @@ export class ConfusableIndex {
     // A build makes room for all its examples; edits add a few at a time.
     if (this.poolEnd + count > this.pool.length) this.resizePool(Math.max(this.pool.length + (this.pool.length >> 3), this.poolEnd + count));
     const start = this.poolEnd;
-    let end = start;
-    const stamp = ++this.stamp;
-    // A trigram of small-alphabet characters (space, a-z, 0-9: most of the text) is found in \`direct\` at its 18-bit code;
-    // others in the hash table.
-    const direct = this.direct;
-    let marks = this.marks;
-    let pool = this.pool;
-    let code = SMALL[32];
-    let run = 1; // small-alphabet characters in a row, ending at the current one
-    let a = 32;
-    let b = 32;
-    for (let j = 0; j < count + 1; j++) {
-      const c = j < count ? text.charCodeAt(j) : 32;
-      const small = c < 128 ? SMALL[c] : 0;
-      code = ((code << 6) | small) & 0x3ffff;
-      run = small === 0 ? 0 : run + 1;
-      if (j > 0) {
-        let trigram: number;
-        if (run >= 3) {
-          trigram = direct[code] - 1;
-          if (trigram < 0) {
-            direct[code] = (trigram = this.trigramOf((a << 16) | (b << 8) | c)) + 1;
-            marks = this.marks;
-            pool = this.pool;
-          }
-        } else {
-          trigram = this.trigramOf((a | b | c) < 256 ? (a << 16) | (b << 8) | c : mix(a + Math.imul(b, 0x9e3779b1) + Math.imul(c, 0x85ebca77)) | 0x80000000);
-          marks = this.marks;
-          pool = this.pool;
-        }
-        if (marks[trigram] !== stamp) {
-          marks[trigram] = stamp;
-          pool[end++] = trigram;
-        }
-      }
-      a = b;
-      b = c;
-    }
+    // Most examples: every trigram of small-alphabet characters, and numbered already (the WebAssembly kernel).
+    const known = this.sketches.trigrams(text, this.pool, start);
+    const end = known >= 0 ? start + known : this.numberTrigrams(text, start);
     this.poolEnd = end;
     const size = end - start;
-    const sketch = this.sketch(start, end);
+    const sketch = known >= 0 ? this.sketches.sketchOfTrigrams(known) : this.sketch(start, end);
     this.examples.push(example);
     const record = id * RECORD;
     this.info[record + START] = start;
@@ -475,6 +432,56 @@ export class ConfusableIndex {
     }
     for (let i = 0; i < FILTER_NUMBERS; i++) info[record + FILTER + i] = sketch[FILTER_AT + i];
     return id;
+  }
+
+  /**
+   * Numbers the trigrams of \` text \` (new ones get the next numbers, \`trigramOf\`) and writes each once into the
+   * pool from \`start\` on (the caller makes room for text.length); returns where they end. A trigram of
+   * small-alphabet characters (space, a-z, 0-9: most of the text) is found in the sketch table's \`direct\` at its
+   * 18-bit code; others in the hash table.
+   */
+  private numberTrigrams(text: string, start: number): number {
+    const count = text.length;
+    let end = start;
+    const stamp = ++this.stamp;
+    let direct = this.sketches.direct;
+    let marks = this.marks;
+    let pool = this.pool;
+    let code = SMALL[32];
+    let run = 1; // small-alphabet characters in a row, ending at the current one
+    let a = 32;
+    let b = 32;
+    for (let j = 0; j < count + 1; j++) {
+      const c = j < count ? text.charCodeAt(j) : 32;
+      const small = c < 128 ? SMALL[c] : 0;
+      code = ((code << 6) | small) & 0x3ffff;
+      run = small === 0 ? 0 : run + 1;
+      if (j > 0) {
+        let trigram: number;
+        if (run >= 3) {
+          trigram = direct[code] - 1;
+          if (trigram < 0) {
+            trigram = this.trigramOf((a << 16) | (b << 8) | c);
+            direct = this.sketches.direct; // its memory may have grown (a write into the old view would be lost)
+            direct[code] = trigram + 1;
+            marks = this.marks;
+            pool = this.pool;
+          }
+        } else {
+          trigram = this.trigramOf((a | b | c) < 256 ? (a << 16) | (b << 8) | c : mix(a + Math.imul(b, 0x9e3779b1) + Math.imul(c, 0x85ebca77)) | 0x80000000);
+          direct = this.sketches.direct;
+          marks = this.marks;
+          pool = this.pool;
+        }
+        if (marks[trigram] !== stamp) {
+          marks[trigram] = stamp;
+          pool[end++] = trigram;
+        }
+      }
+      a = b;
+      b = c;
+    }
+    return end;
   }
 
   /** The sketch of the trigrams \`pool[start..end)\` (see \`trigramOf\`), until the next call. */

@@ -2,9 +2,12 @@
  * The MinHash sketches of the confusable-example check (confusables.ts): each trigram of the index has a row of
  * \`BINS\` values, one per bin, and an example's sketch is, bin by bin, the minimum of its trigrams' rows. The
  * minimum is taken by a WebAssembly SIMD kernel (sketch.wat, compiled into sketchWasm.ts by \`npm run wasm\`): four
- * bins per step, about five times faster than the fast-similarity-sketching loop it replaced (which threw each
- * trigram into one bin per round until every bin held a value). The kernel also gives the example's band keys and its
- * filter (confusables.ts says what they are for). Where WebAssembly SIMD is missing, JavaScript computes the same.
+ * bins per step, about twice as fast on the issue-3 bot as the fast-similarity-sketching loop it replaced (which threw
+ * each trigram into one bin per round until every bin held a value), and three to five times in a micro-benchmark.
+ * The kernel also gives the example's band keys and its filter (confusables.ts says what they are for). A second
+ * kernel numbers the trigrams of an example written in the small alphabet (space, a-z, 0-9: most examples) from the
+ * table of such trigrams, which lives in the kernels' memory (\`direct\`). Where WebAssembly SIMD is missing,
+ * JavaScript computes the same.
  */
 import { SKETCH_WASM } from './sketchWasm';
 
@@ -19,13 +22,29 @@ export const KEYS_AT = 52;
 export const FILTER_AT = KEYS_AT + BANDS;
 /** A bin that no trigram reached (the sketch of an example without trigrams). */
 export const EMPTY = 0x7fffffff;
+/** Character code (below 128) → its 6-bit number in the small alphabet (space, a-z, 0-9), 0: not in it. */
+export const SMALL = new Uint8Array(128);
+SMALL[32] = 1;
+for (let c = 97; c <= 122; c++) SMALL[c] = c - 95;
+for (let c = 48; c <= 57; c++) SMALL[c] = c - 20;
+/** The small-alphabet trigrams: one per 18-bit code (three 6-bit numbers). */
+const CODES = 1 << 18;
 /** A row: the bins, then padding to whole 16-byte vectors (the padding is always \`EMPTY\`). */
 const ROW = 52;
 const ROW_BYTES = ROW * 4;
-/** Where the kernel writes a sketch (280 bytes), then where the rows start (bytes into the memory). */
+/**
+ * The memory, in bytes: where the kernel writes a sketch (280 bytes), the small-alphabet trigrams' numbers + 1 by code
+ * (\`direct\`), the stamp of the last example that saw each code (for the trigram kernel), then the rows, then room for
+ * an example's trigram numbers and its characters.
+ */
 const OUT = 0;
-const TABLE = 512;
+const DIRECT = 512;
+const SEEN = DIRECT + 4 * CODES;
+const TABLE = SEEN + 4 * CODES;
 const PAGE = 65536;
+
+type SketchKernel = (list: number, end: number, out: number, table: number) => void;
+type TrigramKernel = (text: number, length: number, list: number, stamp: number, direct: number, seen: number) => number;
 
 /** 32-bit mixing (the finaliser of MurmurHash3). */
 export function mix(h: number): number {
@@ -34,11 +53,9 @@ export function mix(h: number): number {
   return (h ^ (h >>> 16)) | 0;
 }
 
-type Kernel = (list: number, end: number, out: number) => void;
-
 let compiled: WebAssembly.Module | null | undefined;
 
-/** The kernel's compiled module, or null where WebAssembly (or its SIMD) is missing. */
+/** The kernels' compiled module, or null where WebAssembly (or its SIMD) is missing. */
 function kernelModule(): WebAssembly.Module | null {
   if (compiled !== undefined) return compiled;
   try {
@@ -52,34 +69,46 @@ function kernelModule(): WebAssembly.Module | null {
   return compiled;
 }
 
-/** The rows of an index's trigrams, and the sketch of a list of them. */
+/** The rows of an index's trigrams, its table of small-alphabet trigrams, and the sketch of a list of trigrams. */
 export class SketchTable {
   private readonly memory: WebAssembly.Memory | undefined;
-  private readonly kernel: Kernel | undefined;
-  /** The memory as 32-bit numbers, and the sketch's place in it (new views after each growth). */
+  private readonly sketchKernel: SketchKernel | undefined;
+  private readonly trigramKernel: TrigramKernel | undefined;
+  /** The memory as 32-bit numbers and as bytes, the sketch's place in it, and \`direct\` (new views after a growth). */
   private view: Int32Array;
+  private bytes: Uint8Array;
   private out: Int32Array;
-  /** Where the list of rows to take the minimum of starts: past the last row. */
+  /**
+   * Small-alphabet trigram (its 18-bit code, see \`SMALL\`) → its number + 1, 0: not numbered yet. Written by the
+   * index (confusables.ts); a new array after the memory grows (\`addRow\`), so read it again after adding a row.
+   */
+  direct: Int32Array;
+  /** Where the rows end: an example's trigram numbers, then its characters, go there. */
   private list = TABLE;
   private rows = 0;
+  private stamp = 0;
 
-  /** \`useWasm\` false: the JavaScript minimum (tests compare both). */
+  /** \`useWasm\` false: JavaScript (tests compare both). */
   constructor(useWasm = true) {
     const module = useWasm ? kernelModule() : null;
     if (module) {
       const instance = new WebAssembly.Instance(module, {});
       this.memory = instance.exports.memory as WebAssembly.Memory;
-      this.kernel = instance.exports.sketch as Kernel;
+      this.sketchKernel = instance.exports.sketch as SketchKernel;
+      this.trigramKernel = instance.exports.trigrams as TrigramKernel;
       this.view = new Int32Array(this.memory.buffer);
     } else {
       this.view = new Int32Array(PAGE / 4);
     }
+    this.bytes = new Uint8Array(this.view.buffer);
     this.out = this.view.subarray(OUT >> 2, (OUT >> 2) + FILTER_AT + FILTER_NUMBERS);
+    this.direct = this.view.subarray(DIRECT >> 2, (DIRECT >> 2) + CODES);
+    this.room(TABLE + PAGE);
   }
 
-  /** Whether the sketches are taken by the WebAssembly kernel. */
+  /** Whether the kernels are WebAssembly. */
   get native(): boolean {
-    return this.kernel !== undefined;
+    return this.sketchKernel !== undefined;
   }
 
   /** Sets the row of trigram number \`trigram\` (the next one: rows are added in order) to \`values\` (by bin). */
@@ -95,6 +124,40 @@ export class SketchTable {
   }
 
   /**
+   * The trigrams of \` text \` when every character is in the small alphabet and every trigram is numbered in
+   * \`direct\` (most examples, once the index has seen a few hundred): each number once, in order of first sight,
+   * written into \`pool\` from \`start\` on (the caller makes room for text.length). Returns how many, or -1 (nothing
+   * to use: the caller numbers the trigrams itself). Then \`sketchOfTrigrams\` gives their sketch.
+   */
+  trigrams(text: string, pool: Uint16Array | Int32Array, start: number): number {
+    const kernel = this.trigramKernel;
+    if (!kernel) return -1;
+    const length = text.length;
+    const list = this.list;
+    // The numbers (4 bytes per trigram, at most one per character), then the characters.
+    const textAt = list + 4 * length;
+    if (textAt + length > this.bytes.length) this.room(textAt + length);
+    const bytes = this.bytes;
+    for (let i = 0; i < length; i++) {
+      const c = text.charCodeAt(i);
+      const small = c < 128 ? SMALL[c] : 0;
+      if (small === 0) return -1;
+      bytes[textAt + i] = small;
+    }
+    const count = kernel(textAt, length, list, ++this.stamp, DIRECT, SEEN);
+    if (count < 0) return -1;
+    const view = this.view;
+    for (let i = 0, from = list >> 2; i < count; i++) pool[start + i] = view[from + i];
+    return count;
+  }
+
+  /** The sketch (see \`sketch\`) of the \`count\` trigrams \`trigrams\` has just numbered. */
+  sketchOfTrigrams(count: number): Int32Array {
+    this.sketchKernel!(this.list, this.list + 4 * count, OUT, TABLE);
+    return this.out;
+  }
+
+  /**
    * The sketch of the trigrams \`pool[start..end)\` (numbers of rows added), in an array that the next call overwrites
    * (a view of the memory): its BINS minima (\`EMPTY\` everywhere when the list is empty); at \`KEYS_AT + b\` the key
    * of band b, b mixed with the band's ROWS minima in turn; at \`FILTER_AT + i\` number i of its filter, the low 4
@@ -104,11 +167,11 @@ export class SketchTable {
     const list = this.list;
     if (list + (end - start) * 4 > this.view.byteLength) this.room(list + (end - start) * 4);
     const view = this.view;
-    const kernel = this.kernel;
+    const kernel = this.sketchKernel;
     if (kernel) {
       let at = list >> 2;
-      for (let i = start; i < end; i++) view[at++] = TABLE + pool[i] * ROW_BYTES;
-      kernel(list, at << 2, OUT);
+      for (let i = start; i < end; i++) view[at++] = pool[i];
+      kernel(list, at << 2, OUT, TABLE);
       return this.out;
     }
     const out = this.out.fill(EMPTY, 0, BINS);
@@ -142,6 +205,8 @@ export class SketchTable {
       view.set(this.view);
       this.view = view;
     }
+    this.bytes = new Uint8Array(this.view.buffer);
     this.out = this.view.subarray(OUT >> 2, (OUT >> 2) + FILTER_AT + FILTER_NUMBERS);
+    this.direct = this.view.subarray(DIRECT >> 2, (DIRECT >> 2) + CODES);
   }
 }
