@@ -1,4 +1,4 @@
-// Compiles the WebAssembly text kernels (server/src/**/*.wat) with wabt into TypeScript modules holding their bytes
+// Compiles the WebAssembly text kernels (the .wat files listed in wasmKernels.mjs) with wabt into TypeScript modules holding their bytes
 // (base64), so that every bundle (server, CLI, worker, tests, benches) gets them without a loader. Run it after
 // editing a .wat file (`npm run wasm`); a unit test fails while a generated module is out of date.
 //   node scripts/wasm.mjs           writes the modules
