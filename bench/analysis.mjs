@@ -23,21 +23,25 @@ if (!fs.existsSync(path.join(folder, 'bot.bot.yaml'))) {
 }
 const out = path.join(GENERATED, 'analysis-bench.js');
 await esbuild.build({ entryPoints: [path.join(here, 'analysis-entry.ts')], bundle: true, platform: 'node', outfile: out, logLevel: 'warning' });
-// The confusable-example check's worker thread, next to the bench (as dist/server/confusables-worker.js is to the server).
-await esbuild.build({
-  entryPoints: [path.join(here, '../server/src/service/analysis/confusablesThread.ts')],
-  bundle: true,
-  platform: 'node',
-  outfile: path.join(GENERATED, 'confusables-worker.js'),
-  logLevel: 'warning',
-});
+// The threads of the confusable-example check next to the bench, as dist/server/ has them next to the server: the
+// worker thread (from three cores on) and the helper of the index's band pass.
+for (const [entry, name] of [
+  ['confusablesThread.ts', 'confusables-worker.js'],
+  ['bandsThread.ts', 'confusables-bands.js'],
+]) {
+  await esbuild.build({ entryPoints: [path.join(here, '../server/src/service/analysis', entry)], bundle: true, platform: 'node', outfile: path.join(GENERATED, name), logLevel: 'warning' });
+}
 const loadAtStart = os.loadavg().map((l) => l.toFixed(2)).join(' ');
-/** Each run's table rows: the one-thread process, then (appended) the process running the analysis as the server does. */
+/**
+ * Each run's table rows: the process running the checks one after the other (the confusable index's band pass with a
+ * helper thread, as the server and the CLI run it), then (appended) the same in one thread, then the confusable
+ * examples in a worker thread during the other checks (the server from three cores on).
+ */
 const tables = [];
 for (let i = 0; i < runs; i++) {
   const rows = [];
-  for (const extra of [[], ['--worker']]) {
-    // The confusable examples in a worker thread (the server from three cores on): a process of its own, so cold too.
+  for (const extra of [[], ['--one-thread'], ['--worker']]) {
+    // Each a process of its own, so cold too.
     // Node's options as the server gets them (a young generation of 32 MB: server/src/host/serverNodeArgs.json).
     const run = spawnSync(process.execPath, [...SERVER_NODE_ARGS, '--expose-gc', '--max-old-space-size=4096', out, folder, ...extra], { stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8', maxBuffer: 1 << 24 });
     if (run.status !== 0) {

@@ -29,3 +29,13 @@ await esbuild.build({
   format: 'cjs',
   logLevel: 'warning',
 });
+// The helper thread of the confusable index's band pass, for the tests that start it.
+await esbuild.build({
+  entryPoints: ['server/src/service/analysis/bandsThread.ts'],
+  outfile: 'out/test/confusables-bands.js',
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  logLevel: 'warning',
+});

@@ -19,6 +19,8 @@ const builds = [
   { ...common, entryPoints: ['server/src/server.ts'], outfile: 'dist/server/server.js' },
   // The worker thread of the confusable-example check, which the server starts next to itself.
   { ...common, entryPoints: ['server/src/service/analysis/confusablesThread.ts'], outfile: 'dist/server/confusables-worker.js' },
+  // The helper thread of the confusable index's band pass, which the server and the CLI start next to themselves.
+  { ...common, entryPoints: ['server/src/service/analysis/bandsThread.ts'], outfile: 'dist/server/confusables-bands.js' },
   { ...common, entryPoints: ['server/src/cli/main.ts'], outfile: 'dist/server/cli.js', banner: { js: '#!/usr/bin/env node' } },
 ];
 

@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { CodeActionKind, createConnection, ErrorCodes, FileChangeType, ProposedFeatures, ResponseError, StreamMessageReader, StreamMessageWriter, TextDocuments, TextDocumentSyncKind } from 'vscode-languageserver/node';
 import type { InitializeParams, InitializeResult } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
+import { bandHelpers } from './host/bandHelper';
 import { startConfusablesWorker } from './host/confusablesWorker';
 import { idleCompactor } from './host/idleCompaction';
 import { diagnosticsCachingEncoder } from './host/jsonEncoder';
@@ -64,6 +65,9 @@ if (worker === '1' || (worker !== '0' && os.availableParallelism() > 2)) {
   service.useConfusablesWorker(startConfusablesWorker(), (message) => connection.console.error(`Botmaster: ${message}`));
   connection.console.info('Botmaster: confusable examples are checked in a worker thread.');
 }
+// A big confusable index is built with a helper thread for its band pass (dist/server/confusables-bands.js), which
+// ends with the build: nothing stays running (docs/performance.md has what it saves).
+service.setBandHelpers(bandHelpers(undefined, (message) => connection.console.error(`Botmaster: ${message}`)));
 // Spelling dictionaries (dist/dictionaries): each loaded the first time the checks meet its language, in tens of ms.
 service.setSpellers(
   createSpellers({ onLoad: (message) => connection.console.info(`Botmaster: ${message}`), onError: (message) => connection.console.error(`Botmaster: ${message}`) }),

@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Diagnostic } from 'vscode-languageserver-types';
 import { fileUri, findBotRoot, findDialogFiles, readText } from '../host/files';
+import { bandHelpers } from '../host/bandHelper';
 import { createSpellers } from '../host/spelling';
 import { createLanguageService, CODES, isDialogFile } from '../service';
 import { formatReport } from './format';
@@ -66,6 +67,8 @@ export async function runCheck(args: string[], stdout: NodeJS.WritableStream, st
   // issue-3 bot, keeping all 200 made the garbage collector a fifth of the run and the peak RSS 0.8 GB).
   service.keepDocumentsOfOpenFilesOnly();
   service.setSpellers(createSpellers({ onError: (message) => stderr.write(`botmaster: ${message}\n`) }));
+  // A big bot's confusable examples with a helper thread, as in the server.
+  service.setBandHelpers(bandHelpers(undefined, (message) => stderr.write(`botmaster: ${message}\n`)));
   for (const file of toLoad) {
     let text: string;
     try {

@@ -11,6 +11,8 @@ import { getCompletions, resolveCompletion } from './completion';
 import { Diagnostician } from './diagnostics';
 import type { DiagnosticSettings, Tier } from './diagnostics';
 import { getHover } from './hover';
+import { setBandHelpers } from './analysis/confusables';
+import type { BandHelper } from './analysis/bands';
 import { useConfusablesWorker } from './analysis/confusablesWorker';
 import type { WorkerChannel } from './analysis/confusablesWorker';
 import { setSpellers } from './analysis/spelling';
@@ -35,6 +37,11 @@ export function createLanguageService() {
      * the cheap checks (the server does this); undefined: in this thread.
      */
     useConfusablesWorker: (channel: WorkerChannel | undefined, onError?: (message: string) => void) => useConfusablesWorker(channel, onError),
+    /**
+     * Share the band pass of big confusable-index builds with a helper thread (host/bandHelper.ts; the server and the
+     * command line do this); undefined: each build in its own thread alone.
+     */
+    setBandHelpers: (start: (() => BandHelper | undefined) | undefined) => setBandHelpers(start),
     /** Keep parsed documents only for open files: a quarter of the heap on a big bot (the server does this). */
     keepDocumentsOfOpenFilesOnly: () => workspace.keepDocumentsOfOpenFilesOnly(),
     hasFile: (uri: string) => workspace.get(uri) !== undefined,
