@@ -64,11 +64,11 @@ service.setSpellers(spellers);
 // --worker: as the server runs it, the confusable examples in a worker thread.
 const workerMode = process.argv.includes('--worker');
 if (workerMode) service.useConfusablesWorker(startConfusablesWorker(path.join(__dirname, 'confusables-worker.js')), (message) => console.error(message));
-// --one-thread: the confusable index's band pass without a helper thread (the server and the CLI start one on a
-// machine of two cores or more: host/bandHelper.ts).
+// --one-thread: the confusable index built without its helper thread (the server and the CLI start one on a machine
+// of two cores or more: host/bandHelper.ts).
 const oneThread = process.argv.includes('--one-thread');
 if (!oneThread) service.setBandHelpers(bandHelpers(path.join(__dirname, 'confusables-bands.js'), (message) => console.error(message)));
-const helped = oneThread ? 'in one thread' : 'its band pass shared with a helper thread, as the server and the CLI run it';
+const helped = oneThread ? 'the index built in one thread' : 'the index built with a helper thread, as the server and the CLI do';
 let t = performance.now();
 for (const f of files) service.setFile(uri(f), fs.readFileSync(f, 'utf8'), 0);
 const indexed = performance.now() - t;
@@ -126,7 +126,7 @@ rows.push(['of which the slowest checks', [...spent].sort((a, b) => b[1] - a[1])
 t = performance.now();
 const heavy = analyzeBot(service.workspace, bot, HEAVY_CHECKS);
 rows.push([`confusable examples, cold (${helped})`, ms(performance.now() - t)]);
-rows.push([`full analysis cold, one check after the other (confusable examples ${helped})`, ms(performance.now() - full)]);
+rows.push([`full analysis cold, one check after the other (${helped})`, ms(performance.now() - full)]);
 {
   const [cpu, stolen, all] = [threadCpuMs(), stolenMs(), process.cpuUsage(processAtStart)];
   rows.push([
