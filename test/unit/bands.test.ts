@@ -6,6 +6,7 @@ import type { BandHelper, BandJob, SketchJob } from '../../server/src/service/an
 import { ConfusableIndex, setBandHelpers } from '../../server/src/service/analysis/confusables';
 import type { ExampleText } from '../../server/src/service/analysis/confusables';
 import { BANDS } from '../../server/src/service/analysis/sketch';
+import { createLanguageService } from '../../server/src/service';
 
 /** The helper's bundle, built next to the tests by scripts/build-tests.mjs. */
 const HELPER = path.resolve(__dirname, '../confusables-bands.js');
@@ -196,5 +197,35 @@ describe('the band pass of the confusable index with a helper thread', () => {
     assert.ok((index as unknown as { trigrams: number }).trigrams > 0x10000, 'more trigrams than a helper takes');
     assert.deepEqual(matches(index), matches(built(files)));
     assert.ok(matches(index).length > 1000, `${matches(index).length} matches`);
+  });
+
+  it('stops the helper of a build the server drops because the bot changed', () => {
+    const helpers: { closed: boolean }[] = [];
+    setBandHelpers(
+      () => {
+        const helper = { closed: false };
+        helpers.push(helper);
+        return { run: (job) => (job.kind === 'sketch' ? stopSketching(job.control) : undefined), close: () => void (helper.closed = true) };
+      },
+      { from: 100 },
+    );
+    try {
+      const service = createLanguageService();
+      service.deferChecks();
+      const examples = (n: number) => Array.from({ length: 150 }, (_, i) => `      - book a table for ${i} people at ${n}`).join('\n');
+      const text = (n: number) => `intents:\n  a:\n    examples:\n      en:\n${examples(n)}\n  b:\n    examples:\n      en:\n${examples(n + 1)}\n`;
+      service.setFile('file:///bot/bot.bot.yaml', 'bot: { name: A, locales: [en], start: n }\nflows: { f: { nodes: { n: { say: hi, end: true } } } }\n');
+      service.setFile('file:///bot/nlu.bot.yaml', text(1));
+      // The heavy checks in steps, as the server runs them, until the build has its helper.
+      while (helpers.length === 0) assert.equal(service.stepChecks('heavy', 0).done, false);
+      assert.equal(helpers[0].closed, false);
+      service.setFile('file:///bot/nlu.bot.yaml', text(2));
+      service.stepChecks('heavy', 0);
+      assert.equal(helpers[0].closed, true, 'the dropped build closed its helper');
+      while (!service.stepChecks('heavy', 0).done);
+      assert.ok(helpers.length === 2 && helpers[1].closed, 'the next build had its own, closed once done');
+    } finally {
+      setBandHelpers(undefined);
+    }
   });
 });

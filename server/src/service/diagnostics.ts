@@ -256,7 +256,11 @@ export class Diagnostician {
     const deadline = Date.now() + budgetMs;
     for (;;) {
       let running = this.running[tier];
-      if (running && running.bot.version !== running.version) running = this.running[tier] = undefined;
+      if (running && running.bot.version !== running.version) {
+        // Ended, not just dropped: a build stops the helper thread it started (confusables.ts).
+        running.steps.return(undefined as unknown as BotAnalysis);
+        running = this.running[tier] = undefined;
+      }
       if (!running) {
         const bot = this.staleBots(tier)[0];
         if (!bot) return { done: true, files: [] };

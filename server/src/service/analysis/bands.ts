@@ -57,6 +57,8 @@ const TRIGRAMS = 4;
 const SKETCHED = 5;
 const STOP = 6;
 export const CONTROL_LENGTH = 7;
+/** How long a helper waits for the builder's next entries before it takes the builder for gone. */
+const BUILDER_GONE_MS = 30_000;
 
 /**
  * A helper's first job, sent when a build starts: sketch the entries as the builder numbers their trigrams (each
@@ -191,14 +193,19 @@ export function sketchForBuilder(job: SketchJob): void {
     const row = new Int32Array(BINS);
     const bandKeys = new Int32Array(BANDS);
     let rows = 0;
+    let waitingSince = 0;
     for (let id = 0; id < count; ) {
       const numbered = Atomics.load(control, NUMBERED);
       // After NUMBERED: an entry the helper cannot sketch is counted only once STOP is told.
       if (Atomics.load(control, STOP) !== 0 || Atomics.load(control, FAILED) !== 0) return;
       if (id >= numbered) {
+        // A builder that numbers nothing for this long was dropped without being ended: the thread goes.
+        if (waitingSince === 0) waitingSince = Date.now();
+        else if (Date.now() - waitingSince > BUILDER_GONE_MS) return;
         Atomics.wait(control, NUMBERED, numbered, 1);
         continue;
       }
+      waitingSince = 0;
       for (const trigrams = Atomics.load(control, TRIGRAMS); rows < trigrams; rows++) {
         rowOf(tokens[rows], row);
         table.addRow(rows, row);
