@@ -228,4 +228,17 @@ describe('the band pass of the confusable index with a helper thread', () => {
       setBandHelpers(undefined);
     }
   });
+
+  it('gives a helper thread the trigrams of short examples in shared memory too', () => {
+    // 200 short examples: their trigrams fit in the pool a new index has, which a build with a helper still replaces.
+    const examples = Array.from({ length: 200 }, (_, i) => {
+      const text = i % 2 === 0 ? `please go to my home ${i % 20}` : `please go to my homes ${(i - 1) % 20}`;
+      return { uri: 'f', intent: i % 2 === 0 ? 'home' : 'homes', span: { start: i, end: i }, text, normalized: text };
+    });
+    const files = new Map([['f', examples]]);
+    const index = built(files, bandHelpers(HELPER));
+    assert.ok((index as unknown as { pool: Uint16Array }).pool.buffer instanceof SharedArrayBuffer, 'the pool is shared');
+    assert.deepEqual(matches(index), matches(built(files)));
+    assert.ok(matches(index).length >= 100, `${matches(index).length} matches`);
+  });
 });

@@ -1,11 +1,12 @@
 /**
- * The band pass of a confusable index's build (confusables.ts): each band's entries sorted into buckets, then every
- * pair of a bucket that can reach the threshold compared. Bands are independent of each other, so two threads can
- * share them: the thread that builds the index and, where the host gives one (host/bandHelper.ts, on a machine with a
- * second core), a helper thread running \`helpWithBands\` (bandsThread.ts). They take bands in turn from a counter in
- * shared memory, each keeps its own best matches, and the builder merges them. An entry's best match is its most
+ * A confusable index's build (confusables.ts) with two threads: the thread that builds the index and, where the host
+ * gives one (host/bandHelper.ts, on a machine with a second core), a helper thread (bandsThread.ts). The helper first
+ * sketches the entries while the builder numbers their trigrams (\`sketchForBuilder\`). Then the band pass: each
+ * band's entries sorted into buckets, and every pair of a bucket that can reach the threshold compared. Bands are
+ * independent of each other: both threads take them in turn from a counter in shared memory (\`BandPass\`,
+ * \`helpWithBands\`), each keeps its own best matches, and the builder merges them. An entry's best match is its most
  * similar entry in another intent, the lowest-numbered one of equals: the same whichever thread found it, in
- * whatever order.
+ * whatever order. Without a helper, the builder does all of it with the same code.
  */
 import { BANDS, BINS, FILTER_AT, FILTER_NUMBERS, KEYS_AT, mix, rowOf, ROWS, SketchTable } from './sketch';
 
@@ -189,6 +190,7 @@ export function waitForSketches(control: Int32Array, sketched: number, ms: numbe
 export function sketchForBuilder(job: SketchJob): void {
   const { info, pool, keys, capacity, count, tokens, control } = job;
   try {
+    inSharedMemory(info, pool, keys, tokens);
     const table = new SketchTable();
     const row = new Int32Array(BINS);
     const bandKeys = new Int32Array(BANDS);
@@ -410,6 +412,7 @@ export class BandPass {
  */
 export function helpWithBands(job: BandJob): void {
   try {
+    inSharedMemory(job.info, job.pool, job.keys, job.bySize, job.sizes, job.orders, job.best, job.similarity, job.equal);
     const pass = new BandPass(job, job.best, job.similarity);
     for (let band = pass.take(); band >= 0 && Atomics.load(job.control, FAILED) === 0; band = pass.take()) {
       const order = pass.sort(band, job.orders.subarray(band * job.count, (band + 1) * job.count));
@@ -419,6 +422,11 @@ export function helpWithBands(job: BandJob): void {
   } catch {
     helperFailed(job.control);
   }
+}
+
+/** Throws unless every array is a view of shared memory (a copy would be read as it was sent, or written for nothing). */
+function inSharedMemory(...arrays: ArrayBufferView[]): void {
+  if (!arrays.every((array) => array.buffer instanceof SharedArrayBuffer)) throw new Error('a helper needs shared memory');
 }
 
 /** Whether the helper failed, how many bands are finished, and waiting (at most \`ms\`) for the next to be. */

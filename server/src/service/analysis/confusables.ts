@@ -20,7 +20,6 @@ import type { Bot, Workspace } from '../workspace';
 import { BotContext } from './context';
 import type { Report } from './context';
 import { matchesFromWorker, prefetch, workerReady } from './confusablesWorker';
-import type { ConfusableMatch } from './confusablesWorker';
 import { examplesOf } from './intents';
 import type { ExampleText } from './intents';
 import {
@@ -96,20 +95,20 @@ export function jaccard(a: ArrayLike<number>, b: ArrayLike<number>): number {
 export type { ExampleText } from './intents';
 export { filterNeeds } from './bands';
 
-/** How builds share their band pass with a helper thread (\`setBandHelpers\`). */
+/** How builds share their work with a helper thread (\`setBandHelpers\`). */
 interface Helpers {
   start: () => BandHelper | undefined;
   /** A build of at least this many entries has a helper: below, the pass takes less time than starting a thread. */
   from: number;
-  /** A helper that has finished no band for this long is given up on: the builder does its bands again. */
+  /** A helper that makes no progress (entries sketched, bands finished) for this long is given up on: the builder does its share. */
   stallMs: number;
 }
 
 let helpers: Helpers | undefined;
 
 /**
- * How builds get a helper thread for their band pass (\`BandHelper\`; host/bandHelper.ts), or undefined: none. The
- * options are for tests.
+ * How builds get a helper thread, to sketch their entries and take half of their band pass (\`BandHelper\`;
+ * host/bandHelper.ts), or undefined: none. The options are for tests.
  */
 export function setBandHelpers(start: (() => BandHelper | undefined) | undefined, options: { from?: number; stallMs?: number } = {}): void {
   helpers = start && { start, from: options.from ?? 10_000, stallMs: options.stallMs ?? 5_000 };
@@ -206,13 +205,14 @@ export class ConfusableIndex {
       count += examples.length;
       for (const example of examples) room += example.normalized.length;
     }
-    // A helper thread starts now, so that it is ready when the band pass begins; what it reads is then in memory
-    // both threads share.
+    // A helper thread starts now, so that it is ready to sketch the entries as they are numbered; what it reads is
+    // then in memory both threads share.
     const given = helpers;
     const helper = given && count >= given.from ? given.start() : undefined;
     this.shared = helper !== undefined;
     try {
-      if (room > this.pool.length) this.resizePool(room);
+      // (With a helper, in new memory even when the pool has room: the helper reads it as it is filled.)
+      if (room > this.pool.length || this.shared) this.resizePool(Math.max(room, this.pool.length));
       this.grow(count);
       this.keys = new Int32Array(this.buffer(4 * BANDS * this.capacity));
       const control = new Int32Array(this.buffer(4 * CONTROL_LENGTH));
