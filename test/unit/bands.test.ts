@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { bandHelpers } from '../../server/src/host/bandHelper';
-import { BandPass, helperFailed, helpWithBands, stopSketching } from '../../server/src/service/analysis/bands';
+import { awaitHelper, BandPass, entriesSketched, helperFailed, helperState, helpWithBands, stopSketching } from '../../server/src/service/analysis/bands';
 import type { BandHelper, BandJob, SketchJob } from '../../server/src/service/analysis/bands';
 import { ConfusableIndex, setBandHelpers } from '../../server/src/service/analysis/confusables';
 import type { ExampleText } from '../../server/src/service/analysis/confusables';
@@ -162,9 +162,8 @@ describe('the band pass of the confusable index with a helper thread', () => {
             sketches = job;
             return;
           }
-          Atomics.wait(job.control, 1, 0, 10_000); // until it finished a band
-          while (Atomics.load(job.control, 1) < BANDS) Atomics.wait(job.control, 1, Atomics.load(job.control, 1), 10_000);
-          helped = Atomics.load(job.control, 1);
+          for (const pause of awaitHelper(job.control, 'finished', () => helperState(job.control).finished >= BANDS, 10_000)) void pause;
+          helped = helperState(job.control).finished;
         },
         close: () => helper.close(),
       };
@@ -172,7 +171,7 @@ describe('the band pass of the confusable index with a helper thread', () => {
     const index = built(files, waiting);
     assert.equal(helped, BANDS, 'the thread did every band');
     // The builder waits for the thread's sketches (counted by the thread alone) before its band pass.
-    assert.equal(Atomics.load(sketches!.control, 5), index.size, 'the thread sketched every entry');
+    assert.equal(entriesSketched(sketches!.control), index.size, 'the thread sketched every entry');
     assert.deepEqual(matches(index), expected);
     // The bands' orders the thread wrote serve the lookups after edits.
     const edited = new Map(files);

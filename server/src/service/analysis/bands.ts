@@ -169,7 +169,7 @@ export function stopSketching(control: Int32Array): void {
   Atomics.store(control, STOP, 1);
 }
 
-/** How many entries the helper sketched, from the first on (it may have done more), and waiting (at most \`ms\`) for more. */
+/** How many entries the helper sketched, from the first on (it may have done more). */
 export function entriesSketched(control: Int32Array): number {
   return Atomics.load(control, SKETCHED);
 }
@@ -429,13 +429,28 @@ function inSharedMemory(...arrays: ArrayBufferView[]): void {
   if (!arrays.every((array) => array.buffer instanceof SharedArrayBuffer)) throw new Error('a helper needs shared memory');
 }
 
-/** Whether the helper failed, how many bands are finished, and waiting (at most \`ms\`) for the next to be. */
+/** Whether the helper failed, and how many bands are finished. */
 export function helperState(control: Int32Array): { failed: boolean; finished: number } {
   return { failed: Atomics.load(control, FAILED) !== 0, finished: Atomics.load(control, FINISHED) };
 }
 
-export function waitForBand(control: Int32Array, finished: number, ms: number): void {
-  Atomics.wait(control, FINISHED, finished, ms);
+/**
+ * The builder waits for its helper until \`done\` says so, in sleeps of at most 2 ms between pauses of the generator.
+ * A helper whose count (entries sketched or bands finished) stands still for \`stallMs\` is marked failed.
+ */
+export function* awaitHelper(control: Int32Array, count: 'sketched' | 'finished', done: () => boolean, stallMs: number): Generator<void, void, void> {
+  const at = count === 'sketched' ? SKETCHED : FINISHED;
+  let seen = Atomics.load(control, at);
+  let since = Date.now();
+  while (!done()) {
+    Atomics.wait(control, at, seen, 2);
+    yield;
+    const now = Atomics.load(control, at);
+    if (now !== seen) {
+      seen = now;
+      since = Date.now();
+    } else if (Date.now() - since > stallMs) helperFailed(control);
+  }
 }
 
 /**

@@ -23,6 +23,7 @@ import { matchesFromWorker, prefetch, workerReady } from './confusablesWorker';
 import { examplesOf } from './intents';
 import type { ExampleText } from './intents';
 import {
+  awaitHelper,
   bandKeysOf,
   bySizeOf,
   BandPass,
@@ -45,8 +46,6 @@ import {
   sketchingStopped,
   START,
   stopSketching,
-  waitForBand,
-  waitForSketches,
   writeSketch,
 } from './bands';
 import type { BandHelper, BandJob, SketchJob } from './bands';
@@ -259,16 +258,7 @@ export class ConfusableIndex {
    */
   private *awaitSketches(job: SketchJob, stallMs: number): Generator<void, void, void> {
     const { control, count } = job;
-    let sketched = entriesSketched(control);
-    let since = Date.now();
-    while (sketched < count && !sketchingStopped(control)) {
-      waitForSketches(control, sketched, 2);
-      yield;
-      const now = entriesSketched(control);
-      if (now !== sketched) since = Date.now();
-      else if (Date.now() - since > stallMs) helperFailed(control);
-      sketched = now;
-    }
+    yield* awaitHelper(control, 'sketched', () => entriesSketched(control) >= count || sketchingStopped(control), stallMs);
     stopSketching(control);
     this.sketching = undefined;
     for (let id = entriesSketched(control); id < count; id++) {
@@ -325,17 +315,12 @@ export class ConfusableIndex {
       pass.finish();
     }
     if (helper) {
-      let { failed, finished } = helperState(job.control);
-      let since = Date.now();
-      while (!failed && finished < BANDS) {
-        waitForBand(job.control, finished, 2);
-        yield;
-        const now = helperState(job.control);
-        if (now.finished !== finished) since = Date.now();
-        else if (Date.now() - since > stallMs) helperFailed(job.control);
-        ({ failed, finished } = helperState(job.control));
-      }
-      if (failed) {
+      const done = () => {
+        const { failed, finished } = helperState(control);
+        return failed || finished >= BANDS;
+      };
+      yield* awaitHelper(control, 'finished', done, stallMs);
+      if (helperState(control).failed) {
         helper.close();
         // The helper's bands again, here, into arrays of their own (the helper may still be writing its own).
         for (let band = 0; band < BANDS; band++) if (!pass.taken.includes(band)) yield* doBand(band, new Int32Array(count));
