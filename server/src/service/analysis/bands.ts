@@ -179,10 +179,6 @@ export function sketchingStopped(control: Int32Array): boolean {
   return Atomics.load(control, STOP) !== 0 || Atomics.load(control, FAILED) !== 0;
 }
 
-export function waitForSketches(control: Int32Array, sketched: number, ms: number): void {
-  Atomics.wait(control, SKETCHED, sketched, ms);
-}
-
 /**
  * The helper's side of a sketch job: each entry once the builder has numbered it, until all are sketched or it is
  * told to stop. If it throws, the builder is told (\`helperFailed\`) and sketches the rest itself.
