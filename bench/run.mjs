@@ -9,6 +9,7 @@
  *
  * Options: --edits N (50) --requests N (50) --warmup N (4) --no-yls --full-sync --cpu-prof --regenerate
  *          --name NAME --json FILE --server PATH
+ *          --trace-edits: log each edit's time with its line (both servers)
  *          --idle / --no-idle: at the end, wait (up to 90 s) for the server's RSS once idle; on for issue-3
  *
  * Needs a built server (dist/server/server.js: `node scripts/build.mjs`). Generates the bot when missing.
@@ -59,6 +60,7 @@ function parseArgs(argv) {
     else if (arg === '--no-yls') a.yls = false;
     else if (arg === '--full-sync') a.fullSync = true;
     else if (arg === '--cpu-prof') a.cpuProf = true;
+    else if (arg === '--trace-edits') a.traceEdits = true;
     else if (arg === '--regenerate') a.regenerate = true;
     else if (arg === '--idle') a.idle = true;
     else if (arg === '--no-idle') a.idle = false;
@@ -229,6 +231,9 @@ async function openAndWait(session, file, languageId, text, timeoutMs) {
   return { ms: at - t0, diagnostics: params.diagnostics };
 }
 
+/** Whether each edit's time is logged with its line (`--trace-edits`): which edits make the tail. */
+let traceEdits = false;
+
 async function measureEdits(session, file, text, edits, warmup, sync, timeoutMs, check) {
   const uri = uriOf(file);
   let version = 1;
@@ -248,6 +253,7 @@ async function measureEdits(session, file, text, edits, warmup, sync, timeoutMs,
     const { at, params } = await waiting;
     current = next;
     if (i >= warmup) samples.push(at - t0);
+    if (traceEdits) log(`edit ${i + 1}${i < warmup ? ' (warm-up)' : ''}: line ${edit.line + 1}, ${edit.kind}, ${(at - t0).toFixed(1)} ms`);
     if (check && !check(edit, params.diagnostics)) wrong++;
     await sleep(20); // a short pause, like between keystrokes; lets late publishes of other files drain
   }
@@ -597,6 +603,7 @@ async function main() {
   const started = performance.now();
   const loadAtStart = os.loadavg().map((l) => l.toFixed(2)).join(' ');
   const args = parseArgs(process.argv.slice(2));
+  traceEdits = !!args.traceEdits;
   const server = args.server ?? path.join(ROOT, 'dist/server/server.js');
   if (!fs.existsSync(server)) {
     console.error(`bench: ${path.relative(process.cwd(), server)} not found. Build the server first: \`node scripts/build.mjs\` (or \`npm run build\`).`);

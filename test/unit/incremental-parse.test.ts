@@ -7,6 +7,11 @@ import { createLanguageService } from '../../server/src/service';
 import type { LanguageService } from '../../server/src/service';
 import { LineMap } from '../../server/src/service/lines';
 import { examplesOf } from '../../server/src/service/analysis/intents';
+import { cursorContext } from '../../server/src/service/cursor';
+import { documentOf, isReleased } from '../../server/src/service/documents';
+import { hasPendingShifts } from '../../server/src/service/shifts';
+import { isNode, visit } from 'yaml';
+import type { Document } from 'yaml';
 
 /** A deterministic pseudo-random generator (mulberry32), so a failing edit can be replayed. */
 function random(seed: number): () => number {
@@ -231,5 +236,106 @@ describe('incremental re-parse of large files', () => {
     const grown = process.memoryUsage().heapUsed - before;
     // Kept alive, the 30 versions would take 60 MB; the current one and the models' own data take a few.
     assert.ok(grown < 5 * 2 * text.length, `the heap grew by ${(grown / 1e6).toFixed(1)} MB over 30 edits of a ${((2 * text.length) / 1e6).toFixed(1)} MB text`);
+  });
+});
+
+/** Every node's range in a document, in document order (`path: start,valueEnd,nodeEnd`). */
+function rangesOf(doc: Document | null | undefined): string[] {
+  const out: string[] = [];
+  visit(doc!, (_key, node, path) => {
+    if (isNode(node) && node.range) out.push(`${path.length}:${node.range.join(',')}`);
+  });
+  return out;
+}
+
+describe('positions moved after an edit (shifts.ts)', () => {
+  const manifest = 'bot: { name: Big, locales: [en], start: node_0 }\nslots: { name: {} }\nentities:\n  product: { values: { phone: {} } }\n';
+  /** Longer than a line's indentation: a position not moved yet falls on another line than its node. */
+  const TYPED = ' once more, and again';
+  /** A service with the big file after `edits` edits near its top (typing `TYPED`, deleting it), each re-parsed in part. */
+  function typedNearTop(edits: number, lean = false): { service: LanguageService; text: string } {
+    const service = createLanguageService();
+    if (lean) service.keepDocumentsOfOpenFilesOnly();
+    service.setFile(BOT, manifest);
+    let text = bigFile();
+    service.setOpen(BIG, true);
+    service.setFile(BIG, text, 1);
+    const at = text.indexOf('Intent number 1\n') + 'Intent number'.length;
+    for (let i = 0; i < edits; i++) {
+      text = i % 2 === 0 ? text.slice(0, at) + TYPED + text.slice(at) : text.slice(0, at) + text.slice(at + TYPED.length);
+      service.setFile(BIG, text, i + 2);
+    }
+    assert.equal(service.workspace.parseCounts.partial, edits, 'every edit was re-parsed in part');
+    return { service, text };
+  }
+
+  it('moves the insides of the entries after the edit only when they are read, to where a full parse puts them', () => {
+    const { service, text } = typedNearTop(5);
+    const model = service.workspace.get(BIG)!;
+    assert.ok(hasPendingShifts(model.doc), 'the entries after the edits were not moved yet');
+    const full = createLanguageService();
+    full.setFile(BOT, manifest);
+    full.setFile(BIG, text, 1);
+    assert.deepEqual(rangesOf(documentOf(model)), rangesOf(full.workspace.get(BIG)!.doc));
+    assert.ok(!hasPendingShifts(model.doc), 'documentOf moved them all');
+  });
+
+  it('gives completion, hover and the model of a flow far below the edits as on a fresh parse, moving only what they read', () => {
+    const { service, text } = typedNearTop(5);
+    const full = createLanguageService();
+    full.setFile(BOT, manifest);
+    full.setFile(BIG, text, 1);
+    const lines = text.split('\n');
+    // A node's goto value (completion of node ids), and the line after the last example of an intent far down.
+    const gotoLine = lines.findIndex((l) => l.includes('goto: node_42'));
+    const exampleLine = lines.findIndex((l) => l.includes('example 7 of intent 390 '));
+    const positions = [
+      { line: gotoLine, character: lines[gotoLine].indexOf('node_42') + 3 },
+      { line: exampleLine, character: lines[exampleLine].indexOf('[a phone]') + 4 },
+      { line: lines.findIndex((l) => l.includes('say: "Hello {name} 42"')), character: 10 },
+      // Where the cursor's container depends on the keys and items before it: a node's key, an example's dash.
+      { line: lines.indexOf('      node_43:'), character: 6 },
+      { line: lines.indexOf('      node_43:') + 1, character: 8 },
+      { line: exampleLine, character: 8 },
+      { line: exampleLine, character: 10 },
+    ];
+    const model = service.workspace.get(BIG)!;
+    const fullModel = full.workspace.get(BIG)!;
+    for (const position of positions) {
+      const offset = model.lines.offset(position);
+      assert.deepEqual(cursorContext(model, offset), cursorContext(fullModel, offset), `cursor context at ${JSON.stringify(position)}`);
+      assert.deepEqual(service.getCompletions(BIG, position), full.getCompletions(BIG, position), `completion at ${JSON.stringify(position)}`);
+      assert.deepEqual(service.getHover(BIG, position), full.getHover(BIG, position), `hover at ${JSON.stringify(position)}`);
+    }
+    assert.ok(hasPendingShifts(service.workspace.get(BIG)!.doc), 'the walk to the cursor moved only the entries it went into');
+    // The model's flows were read again from the document: their nodes are where a full parse puts them.
+    const nodeSpans = (s: LanguageService) => [...s.workspace.get(BIG)!.nodes].map(([id, n]) => `${id}@${n.span.start}`);
+    assert.deepEqual(nodeSpans(service), nodeSpans(full));
+  });
+
+  it('gives a file opened again the intents its model read, so that its first edit does not build them anew', () => {
+    const { service } = typedNearTop(0, true);
+    service.setOpen(BIG, false);
+    const closed = service.workspace.get(BIG)!;
+    assert.ok(isReleased(closed), 'the closed file gave its document up');
+    service.setOpen(BIG, true);
+    const opened = service.workspace.get(BIG)!;
+    assert.ok(!isReleased(opened) && opened.doc, 'the opened file was parsed again');
+    const text = opened.text;
+    const at = text.indexOf('Intent number 200\n') + 'Intent number'.length;
+    const edited = text.slice(0, at) + ' two hundred' + text.slice(at);
+    service.setFile(BIG, edited, 2);
+    assert.equal(service.workspace.parseCounts.partial, 1);
+    const after = service.workspace.get(BIG)!;
+    // An intent before the edit is the same object as before (reused, not built anew); one after it has moved.
+    assert.equal(after.intents.get('topic.intent_10'), opened.intents.get('topic.intent_10'));
+    assert.notEqual(after.intents.get('topic.intent_300'), opened.intents.get('topic.intent_300'));
+    assert.equal(after.definitions[10], opened.definitions[10], 'the definitions before the edit are the same objects');
+    const full = createLanguageService();
+    full.setFile(BOT, manifest);
+    full.setFile(BIG, edited, 1);
+    assert.deepEqual(snapshot(service).definitions, snapshot(full).definitions);
+    assert.deepEqual(snapshot(service).references, snapshot(full).references);
+    assert.deepEqual(snapshot(service).intents, snapshot(full).intents);
   });
 });

@@ -5,7 +5,8 @@
  */
 import { isMap, isScalar, isSeq } from './yamlNodes';
 import type { Node as YamlNode } from 'yaml';
-import { documentOf } from './documents';
+import { documentAsIs } from './documents';
+import { settle } from './shifts';
 import type { FileModel, Span } from './types';
 
 export interface CursorContext {
@@ -62,7 +63,9 @@ function columnOf(model: FileModel, offset: number): number {
 /** Descend from the root through entries that start on earlier lines and are indented less than the cursor. */
 function containerAt(model: FileModel, lineStart: number, indent: number, dash: boolean): { path: string[]; node: unknown } {
   const path: string[] = [];
-  let node: unknown = documentOf(model)?.contents ?? undefined;
+  // Only the entries on the way down are brought up to date with the text (shifts.ts): completion follows each keystroke.
+  const doc = documentAsIs(model);
+  let node: unknown = doc?.contents ?? undefined;
   for (let depth = 0; depth < 200; depth++) {
     if (isMap(node)) {
       let last: { key: string; value: unknown; column: number } | undefined;
@@ -72,6 +75,7 @@ function containerAt(model: FileModel, lineStart: number, indent: number, dash: 
         last = { key: String(keyNode.value), value: pair.value, column: columnOf(model, keyNode.range[0]) };
       }
       if (!last || last.column >= indent) return { path, node };
+      settle(doc, last.value);
       const value = last.value as YamlNode | null;
       const empty = value === null || (isScalar(value) && (value.value === null || (value.range != null && value.range[0] >= lineStart)));
       if (!empty && !isMap(value) && !isSeq(value)) {

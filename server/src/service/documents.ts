@@ -7,7 +7,9 @@
  * The server turns this on (`Workspace.keepDocumentsOfOpenFilesOnly`); the CLI and the tests keep every document.
  */
 import type { Document } from 'yaml';
+import { adoptIntentRecords } from './model';
 import { parseText } from './parse';
+import { settle } from './shifts';
 import type { FileModel } from './types';
 
 const released = new WeakSet<FileModel>();
@@ -27,13 +29,27 @@ export function releaseDocument(model: FileModel): void {
 export function restoreDocument(model: FileModel): void {
   if (!released.has(model)) return;
   const doc = documentOf(model);
+  adoptIntentRecords(model, doc); // its next edit reuses the intents the model read (model.ts)
   released.delete(model);
   model.doc = doc;
   model.parsed.doc = doc;
 }
 
-/** The parsed document of a file model: the one it holds, or its text parsed again if it was released. */
+/**
+ * The parsed document of a file model: the one it holds, or its text parsed again if it was released. Its positions
+ * are all up to date (shifts.ts).
+ */
 export function documentOf(model: FileModel): Document.Parsed | undefined {
+  const doc = documentAsIs(model);
+  settle(doc);
+  return doc;
+}
+
+/**
+ * The same document, with the insides of the entries after the last edits perhaps not moved yet: for a walk that
+ * settles each entry it goes into (`settle(doc, node)`), as the walk to the cursor does.
+ */
+export function documentAsIs(model: FileModel): Document.Parsed | undefined {
   if (!released.has(model)) return model.doc;
   let entry = reparsed.find((r) => r.model === model);
   if (entry) reparsed.splice(reparsed.indexOf(entry), 1);

@@ -5,8 +5,9 @@
  * sections, a change of indentation) falls back to a full parse, so the result is always what a full parse would give.
  */
 import { parseDocument } from 'yaml';
-import { isCollection, isMap, isNode, isPair, isScalar } from './yamlNodes';
+import { isMap, isScalar } from './yamlNodes';
 import type { Document, Node as YamlNode, Pair, YAMLMap } from 'yaml';
+import { dropPending, shiftDocument, shiftNode } from './shifts';
 import { LineMap } from './lines';
 import { findDeepNesting, type ParsedText } from './parse';
 import type { Problem, Span } from './types';
@@ -134,45 +135,17 @@ function splice(doc: Document.Parsed, lines: LineMap, newText: string, chunk: Sp
     const start = keyStart(pair);
     if (!isScalar(pair.key) || start < 0 || start - lineStartOf(chunkText, start) !== column) return undefined;
   }
-  // The chunk is good: shift the old document's positions after the chunk, then the new entries into place.
-  shift(doc, chunk.end, delta);
-  shift(part, 0, chunk.start, newEntries);
+  // The chunk is good: shift the old document's positions after the chunk (shifts.ts), then the new entries into place.
+  const replaced = sectionMap.items[index] as Pair;
+  shiftDocument(doc, chunk.end, delta, replaced);
+  dropPending(doc, replaced.value);
+  for (const pair of newEntries) {
+    shiftNode(pair.key, 0, chunk.start);
+    shiftNode(pair.value, 0, chunk.start);
+  }
   sectionMap.items.splice(index, 1, ...newEntries);
   const parsed: ParsedText = { lines: lines.spliced(newText, chunk, delta), doc, problems: [] };
   return { parsed, oldChunk: chunk, delta, section, entries: newEntries };
-}
-
-/**
- * Adds \`delta\` to every range position at or after \`from\` (in the nodes of \`doc\`, or only in \`pairs\`). A node
- * that ends before \`from\` is skipped with everything in it (yaml's \`visit\` went through every node of the file).
- */
-function shift(doc: Document, from: number, delta: number, pairs?: Pair[]): void {
-  if (pairs) {
-    for (const pair of pairs) {
-      shiftNode(pair.key, from, delta);
-      shiftNode(pair.value, from, delta);
-    }
-  } else {
-    if (doc.range) for (let i = 0; i < 3; i++) if (doc.range[i] >= from) doc.range[i] += delta;
-    shiftNode(doc.contents, from, delta);
-  }
-}
-
-function shiftNode(node: unknown, from: number, delta: number): void {
-  if (!isNode(node)) return;
-  const range = node.range;
-  if (range) {
-    if (range[2] < from) return;
-    for (let i = 0; i < 3; i++) if (range[i] >= from) range[i] += delta;
-  }
-  if (isCollection(node)) {
-    for (const item of node.items) {
-      if (isPair(item)) {
-        shiftNode(item.key, from, delta);
-        shiftNode(item.value, from, delta);
-      } else shiftNode(item, from, delta);
-    }
-  }
 }
 
 /** Problems of the old text outside the replaced chunk, moved to the new positions; those inside are dropped. */

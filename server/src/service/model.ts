@@ -3,12 +3,13 @@
  * The walk follows the format (schemas/bot.schema.json) and skips whatever has the wrong shape: the schema check reports that.
  */
 import { isMap, isPair, isScalar, isSeq } from './yamlNodes';
-import type { Node as YamlNode, Pair, Scalar, YAMLMap } from 'yaml';
+import type { Document, Node as YamlNode, Pair, Scalar, YAMLMap } from 'yaml';
 import { parseCondition } from './conditions';
 import type { ParsedText } from './parse';
 import { changedWindow } from './incremental';
 import type { LineMap } from './lines';
 import { validateSchema } from './schema';
+import { settle } from './shifts';
 import type {
   Definition,
   EntityInfo,
@@ -163,6 +164,42 @@ const intentRecords = new WeakMap<Pair, IntentRecord>();
 /** The locale keys of every message that is not a map of locales. */
 const NO_LOCALES: ReadonlyMap<string, Span> = new Map();
 
+/**
+ * Gives the intents of `doc`, parsed again from `model`'s own text, the records that model was built from. A file's
+ * document is released while the file is closed, and parsed again when it is opened (documents.ts): its pairs are new
+ * then, and without this the first keystroke in the file built every intent anew (on the issue-3 bot's 1.45 MB training
+ * file, 60–100 ms instead of 10–20, and the garbage of it slowed the next few keystrokes). An intent's definitions and
+ * references are the model's, between its key and the next entry's; an intent that is not where the model has it, or
+ * whose id the file defines twice, is left to be built anew.
+ */
+export function adoptIntentRecords(model: FileModel, doc: Document.Parsed | undefined): void {
+  const { definitions, references } = model;
+  let d = 0;
+  let r = 0;
+  const sections = pairsOf(doc?.contents);
+  sections.forEach((section, s) => {
+    if (keyOf(section) !== 'intents') return;
+    const pairs = pairsOf(section.value);
+    const sectionEnd = s + 1 < sections.length ? (sections[s + 1].key?.range?.[0] ?? Infinity) : Infinity;
+    pairs.forEach((pair, i) => {
+      const id = keyOf(pair);
+      const start = pair.key?.range?.[0];
+      if (id === undefined || start === undefined) return;
+      const end = i + 1 < pairs.length ? (pairs[i + 1].key?.range?.[0] ?? sectionEnd) : sectionEnd;
+      while (d < definitions.length && definitions[d].span.start < start) d++;
+      while (r < references.length && references[r].span.start < start) r++;
+      const first = d;
+      const firstRef = r;
+      while (d < definitions.length && definitions[d].span.start < end) d++;
+      while (r < references.length && references[r].span.start < end) r++;
+      const info = model.intents.get(id);
+      const own = definitions[first];
+      if (!info || info.span.start !== start || d !== first + 1 || own.kind !== 'intent' || own.id !== id || own.span.start !== start) return;
+      intentRecords.set(pair, { uri: model.uri, id, start, info, definitions: [own], references: references.slice(firstRef, r) });
+    });
+  });
+}
+
 function shiftRecord(record: IntentRecord, delta: number): IntentRecord {
   const shift = (span: Span): Span => ({ start: span.start + delta, end: span.end + delta });
   return {
@@ -236,6 +273,8 @@ class ModelBuilder {
   constructor(
     readonly uri: string,
     readonly text: string,
+    /** Brings an entry's positions up to date before it is read (shifts.ts). */
+    private readonly settle: (entryValue: unknown) => void = () => {},
   ) {}
 
   define(kind: Kind, id: string, pair: Pair, flow?: string): void {
@@ -376,7 +415,10 @@ class ModelBuilder {
   build(root: unknown): void {
     for (const section of pairsOf(root)) {
       const value = section.value;
-      switch (keyOf(section)) {
+      const key = keyOf(section);
+      // An intent reused from the file's last version reads only its key (buildIntent); every other entry is read whole.
+      if (key !== 'intents') for (const pair of pairsOf(value)) this.settle(pair.value);
+      switch (key) {
         case 'bot':
           this.buildManifest(section);
           break;
@@ -479,6 +521,7 @@ class ModelBuilder {
     }
     const definitionsBefore = this.definitions.length;
     const referencesBefore = this.references.length;
+    this.settle(pair.value);
     this.buildIntentAnew(id, pair);
     if (start !== undefined) {
       intentRecords.set(pair, {
@@ -638,7 +681,7 @@ class ModelBuilder {
  * the file's last model, when this text is an edit of it (its suppressions are kept when the edit cannot change them).
  */
 export function buildModel(uri: string, version: number, text: string, parsed: ParsedText, schemaProblems?: Problem[], previous?: FileModel): FileModel {
-  const builder = new ModelBuilder(uri, text);
+  const builder = new ModelBuilder(uri, text, (node) => settle(parsed.doc, node));
   const problems = [...parsed.problems];
   if (parsed.doc) {
     const root = parsed.doc.contents;

@@ -8,6 +8,7 @@ import { isMap, isNode, isScalar, isSeq } from './yamlNodes';
 import type { Document, Node as YamlNode, Pair } from 'yaml';
 import schemaJson from '../../../schemas/bot.schema.json';
 import { closest } from './fuzzy';
+import { settle } from './shifts';
 import { definitionAt, schemasAt } from './schemaPath';
 import type { Problem, Span } from './types';
 
@@ -83,6 +84,7 @@ export function validateEntries(doc: Document.Parsed, section: string, entries: 
 }
 
 export function validateSchema(doc: Document.Parsed): Problem[] {
+  settle(doc); // the errors are placed on the document's nodes (shifts.ts)
   let data: unknown;
   try {
     data = doc.toJS({ maxAliasCount: 100 });
