@@ -338,4 +338,23 @@ describe('positions moved after an edit (shifts.ts)', () => {
     assert.deepEqual(snapshot(service).references, snapshot(full).references);
     assert.deepEqual(snapshot(service).intents, snapshot(full).intents);
   });
+
+  it('re-parses in part the first edit of a file opened but not given its document back yet', () => {
+    const { service } = typedNearTop(0, true);
+    service.setOpen(BIG, false);
+    // The server leaves the parse to a quiet moment after the opening; the user types before it.
+    service.setOpen(BIG, true, false);
+    const opened = service.workspace.get(BIG)!;
+    assert.ok(isReleased(opened), 'not parsed yet');
+    const at = opened.text.indexOf('Intent number 200\n') + 'Intent number'.length;
+    const edited = opened.text.slice(0, at) + 'x' + opened.text.slice(at);
+    service.setFile(BIG, edited, 2);
+    assert.deepEqual(service.workspace.parseCounts, { full: 2, partial: 1 }, 'the edit was re-parsed in part (the two full parses are the first versions of the two files)');
+    const after = service.workspace.get(BIG)!;
+    assert.equal(after.intents.get('topic.intent_10'), opened.intents.get('topic.intent_10'), 'an intent before the edit reused');
+    const full = createLanguageService();
+    full.setFile(BOT, manifest);
+    full.setFile(BIG, edited, 1);
+    assert.deepEqual(snapshot(service), snapshot(full));
+  });
 });

@@ -158,6 +158,17 @@ export interface DiagnosticSettings {
 
 const RANK: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
 
+/** A code's severity setting: the manifest's, else the editor's, else the code's own. */
+function severitySetting(code: DiagnosticCode, manifest: ReadonlyMap<string, string> | undefined, editor: DiagnosticSettings['checks']): SeveritySetting {
+  return settingIn(manifest?.get(code)) ?? settingIn(editor?.[code]) ?? CODES[code].severity;
+}
+
+/** Whether a problem is shown: not silenced by a comment above its line (\`botmaster-ignore\`). */
+function isShown(model: FileModel, problem: Problem): boolean {
+  const silenced = model.suppressions.size > 0 ? model.suppressions.get(model.lines.lineOf(problem.span.start)) : undefined;
+  return !silenced || !(silenced.has(problem.code) || silenced.has('*'));
+}
+
 /** Which of a file's problems (by their severities) to show when only \`count\` can be: the most severe, in their order. */
 function mostSevere(settings: readonly Severity[], count: number): boolean[] {
   const perRank = [0, 0, 0];
@@ -166,7 +177,10 @@ function mostSevere(settings: readonly Severity[], count: number): boolean[] {
   let rank = 0;
   let left = count;
   while (rank < perRank.length && perRank[rank] <= left) left -= perRank[rank++];
-  return settings.map((s) => RANK[s] < rank || (RANK[s] === rank && left-- > 0));
+  // A loop rather than \`map\` with an arrow (see \`given\`, which this is inlined into).
+  const kept: boolean[] = [];
+  for (const s of settings) kept.push(RANK[s] < rank || (RANK[s] === rank && left-- > 0));
+  return kept;
 }
 
 /** The problem that says a file has more problems than the editor is given. */
@@ -339,39 +353,44 @@ export class Diagnostician {
     if (!model) return file;
     const overrides = this.workspace.manifestOf(this.workspace.botOf(uri))?.manifest?.checks;
     const keep = this.workspace.keepsDocumentOf(uri);
-    const settingOf = (code: DiagnosticCode): SeveritySetting => settingIn(overrides?.get(code)) ?? settingIn(this.settings.checks?.[code]) ?? CODES[code].severity;
-    const shown = (problem: Problem): boolean => {
-      const silenced = model.suppressions.size > 0 ? model.suppressions.get(model.lines.lineOf(problem.span.start)) : undefined;
-      return !silenced || !(silenced.has(problem.code) || silenced.has('*'));
-    };
-    let problems: Problem[] = [];
-    let settings: Severity[] = [];
+    // Functions of the module, not arrows made at each call: V8 optimised \`given\` with the first call's arrows and
+    // dropped that code at the next calls ("wrong call target", \`--trace-deopt\`), five times over the first keystrokes.
+    const checks = this.settings.checks;
+    const problems: Problem[] = [];
+    const settings: Severity[] = [];
     for (const problem of this.problems(uri)) {
-      const setting = settingOf(problem.code);
-      if (setting === 'off' || !shown(problem)) continue;
+      const setting = severitySetting(problem.code, overrides, checks);
+      if (setting === 'off' || !isShown(model, problem)) continue;
       problems.push(problem);
       settings.push(setting);
     }
     const limit = this.settings.maxProblemsPerFile;
     if (limit !== undefined && limit > 0 && problems.length > limit) {
       const summary = tooManyProblems(problems.length, limit);
-      const summarySetting = settingOf(summary.code);
-      const summed = summarySetting !== 'off' && shown(summary);
+      const summarySetting = severitySetting(summary.code, overrides, checks);
+      const summed = summarySetting !== 'off' && isShown(model, summary);
       const kept = mostSevere(settings, summed ? limit - 1 : limit);
-      problems = problems.filter((_, i) => kept[i]);
-      settings = settings.filter((_, i) => kept[i]);
+      // Loops rather than \`filter\` and \`forEach\` with a new arrow at each call: V8 inlined the builtin with the
+      // first arrow and dropped the optimised \`given\` at every later keystroke ("wrong call target", \`--trace-deopt\`).
+      let n = 0;
+      for (let i = 0; i < problems.length; i++) {
+        if (!kept[i]) continue;
+        problems[n] = problems[i];
+        settings[n++] = settings[i];
+      }
+      problems.length = settings.length = n;
       if (summed) {
         problems.unshift(summary);
         settings.unshift(summarySetting as Severity);
       }
     }
-    problems.forEach((problem, i) => {
+    for (let i = 0; i < problems.length; i++) {
       this.built = undefined;
-      const given = this.givenOf(model, problem, settings[i], keep);
+      const given = this.givenOf(model, problems[i], settings[i], keep);
       if (this.built) (file.fresh ??= new Map()).set(file.given.length, this.built);
-      file.problems.push(problem);
+      file.problems.push(problems[i]);
       file.given.push(given);
-    });
+    }
     return file;
   }
 
@@ -586,15 +605,24 @@ function carriedOver(analysis: BotAnalysis, analysed: FileModel, now: FileModel)
         continue;
       }
       const related = problem.related!;
-      const places = related.filter((r) => r.uri === now.uri);
-      if (places.some((r) => touches(r.span))) continue;
+      // Loops, not array methods given arrows (see \`given\`): V8 dropped the optimised \`carriedOver\` there.
+      let touched = false;
+      let allBefore = true;
+      for (const r of related) {
+        if (r.uri !== now.uri) continue;
+        if (touches(r.span)) touched = true;
+        if (r.span.start >= start) allBefore = false;
+      }
+      if (touched) continue;
       relatesHere[problems.length] = 1;
-      if (span.start < start && places.every((r) => r.span.start < start)) problems.push(problem);
+      if (span.start < start && allBefore) problems.push(problem);
       else {
         // Its diagnostic is given again when its place and related places read the same lines and columns as before
         // (\`givenOf\` compares them): without it, the 86 confusable examples of the training file that relate to an
         // example further down were built, hashed and serialised again at every keystroke.
-        const copy = new MovedProblem(original, moved(span), related.map((r) => (r.uri === now.uri ? { ...r, span: moved(r.span) } : r)), problem);
+        const movedRelated: NonNullable<Problem['related']> = [];
+        for (const r of related) movedRelated.push(r.uri === now.uri ? { ...r, span: moved(r.span) } : r);
+        const copy = new MovedProblem(original, moved(span), movedRelated, problem);
         copy.given = given;
         problems.push(copy);
       }

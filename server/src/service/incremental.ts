@@ -23,7 +23,7 @@ export interface Splice {
 }
 
 /** Files below this size are simply parsed again: it costs less than 20 ms. */
-const INCREMENTAL_MIN_CHARS = 50_000;
+export const INCREMENTAL_MIN_CHARS = 50_000;
 
 export function reparseIncrementally(oldText: string, oldParsed: ParsedText, newText: string): Splice | undefined {
   const doc = oldParsed.doc;

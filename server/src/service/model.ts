@@ -195,21 +195,36 @@ export function adoptIntentRecords(model: FileModel, doc: Document.Parsed | unde
       const info = model.intents.get(id);
       const own = definitions[first];
       if (!info || info.span.start !== start || d !== first + 1 || own.kind !== 'intent' || own.id !== id || own.span.start !== start) return;
-      intentRecords.set(pair, { uri: model.uri, id, start, info, definitions: [own], references: references.slice(firstRef, r) });
+      intentRecords.set(pair, intentRecord(model.uri, id, start, info, part(definitions, first, d), part(references, firstRef, r)));
     });
   });
 }
 
+/**
+ * A record, always made here, with its lists made the same way (pushed one by one): records of one shape, so that the
+ * code reading them at each keystroke stays optimised. Records of three shapes (an object literal, a spread copy, lists
+ * from \`slice\`, \`map\` and a literal) made V8 drop its optimised \`buildIntent\` four times over the first
+ * keystrokes after opening a big file, each time for the rest of that keystroke's intents (\`--trace-deopt\`).
+ */
+function intentRecord(uri: string, id: string, start: number, info: IntentInfo, definitions: Definition[], references: Reference[]): IntentRecord {
+  return { uri, id, start, info, definitions, references };
+}
+
+/** The part \`[from, to)\` of a list, as a list pushed one by one (see \`intentRecord\`). */
+function part<T>(list: readonly T[], from: number, to: number): T[] {
+  const out: T[] = [];
+  for (let i = from; i < to; i++) out.push(list[i]);
+  return out;
+}
+
 function shiftRecord(record: IntentRecord, delta: number): IntentRecord {
   const shift = (span: Span): Span => ({ start: span.start + delta, end: span.end + delta });
-  return {
-    ...record,
-    start: record.start + delta,
-    info: ShiftedIntentInfo.of(record.info, delta),
-    // Written out rather than spread: spreading them took 4 ms of an edit near the top of the 1.45 MB training file.
-    definitions: record.definitions.map((d) => ({ kind: d.kind, id: d.id, uri: d.uri, span: shift(d.span), full: shift(d.full), flow: d.flow })),
-    references: record.references.map((r) => ({ kind: r.kind, id: r.id, uri: r.uri, span: shift(r.span) })),
-  };
+  // Written out rather than spread: spreading them took 4 ms of an edit near the top of the 1.45 MB training file.
+  const definitions: Definition[] = [];
+  for (const d of record.definitions) definitions.push({ kind: d.kind, id: d.id, uri: d.uri, span: shift(d.span), full: shift(d.full), flow: d.flow });
+  const references: Reference[] = [];
+  for (const r of record.references) references.push({ kind: r.kind, id: r.id, uri: r.uri, span: shift(r.span) });
+  return intentRecord(record.uri, record.id, record.start + delta, ShiftedIntentInfo.of(record.info, delta), definitions, references);
 }
 
 /**
@@ -524,14 +539,8 @@ class ModelBuilder {
     this.settle(pair.value);
     this.buildIntentAnew(id, pair);
     if (start !== undefined) {
-      intentRecords.set(pair, {
-        uri: this.uri,
-        id,
-        start,
-        info: this.intents.get(id)!,
-        definitions: this.definitions.slice(definitionsBefore),
-        references: this.references.slice(referencesBefore),
-      });
+      const { definitions, references } = this;
+      intentRecords.set(pair, intentRecord(this.uri, id, start, this.intents.get(id)!, part(definitions, definitionsBefore, definitions.length), part(references, referencesBefore, references.length)));
     }
   }
 
