@@ -6,6 +6,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { createLanguageService } from '../server/src/service';
+import { botFiles } from './botFiles';
 import { analyzeBot, CHECKS, HEAVY_CHECKS } from '../server/src/service/analysis';
 import { prefetchConfusables } from '../server/src/service/analysis/confusables';
 import type { Check } from '../server/src/service/analysis/context';
@@ -14,15 +15,7 @@ import { startConfusablesWorker } from '../server/src/host/confusablesWorker';
 import { createSpellers } from '../server/src/host/spelling';
 
 const root = process.argv[2];
-const files: string[] = [];
-const walk = (dir: string) => {
-  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-    const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) walk(full);
-    else if (full.endsWith('.bot.yaml')) files.push(full);
-  }
-};
-walk(root);
+const files = botFiles(root);
 const uri = (f: string) => 'file://' + f;
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const p95 = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * 0.95))];
