@@ -370,8 +370,8 @@ export class Diagnostician {
       const summarySetting = severitySetting(summary.code, overrides, checks);
       const summed = summarySetting !== 'off' && isShown(model, summary);
       const kept = mostSevere(settings, summed ? limit - 1 : limit);
-      // Loops rather than \`filter\` and \`forEach\` with a new arrow at each call: V8 inlined the builtin with the
-      // first arrow and dropped the optimised \`given\` at every later keystroke ("wrong call target", \`--trace-deopt\`).
+      // Loops rather than \`filter\` and \`forEach\` with a new arrow at each call: in one run of the in-process bench,
+      // V8 dropped the optimised \`given\` there at every keystroke ("wrong call target", \`--trace-deopt\`).
       let n = 0;
       for (let i = 0; i < problems.length; i++) {
         if (!kept[i]) continue;

@@ -168,7 +168,7 @@ const NO_LOCALES: ReadonlyMap<string, Span> = new Map();
  * Gives the intents of `doc`, parsed again from `model`'s own text, the records that model was built from. A file's
  * document is released while the file is closed, and parsed again when it is opened (documents.ts): its pairs are new
  * then, and without this the first keystroke in the file built every intent anew (on the issue-3 bot's 1.45 MB training
- * file, 60–100 ms instead of 10–20, and the garbage of it slowed the next few keystrokes). An intent's definitions and
+ * file, 60–105 ms of the service's part of that keystroke instead of 26, in-process). An intent's definitions and
  * references are the model's, between its key and the next entry's; an intent that is not where the model has it, or
  * whose id the file defines twice, is left to be built anew.
  */

@@ -41,7 +41,7 @@ export function shiftDocument(doc: Document, from: number, delta: number, skip?:
     }
     if (value.range) moveRange(value.range, from, delta);
     for (const entry of (value as YAMLMap<YamlNode | null, YamlNode | null>).items) {
-      if (entry === skip || endOf(entry.value) < from && endOf(entry.key) < from) continue;
+      if (entry === skip || (endOf(entry.value) < from && endOf(entry.key) < from)) continue;
       const key = entry.key;
       const inside = entry.value;
       if (!isNode(key) || !key.range || key.range[0] < from || !isCollection(inside)) {

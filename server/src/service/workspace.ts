@@ -315,9 +315,8 @@ export class Workspace {
     }
     // An open file edited before the server gave it its document back (typing at once after opening it): the
     // document of the text before the edit, with the model's intents (documents.ts), then only the edit re-parsed.
-    // Parsing the new text whole instead built every intent anew: 470 ms for the first keystroke in the issue-3 bot's
-    // training file, and its garbage slowed the next few.
-    if (old && this.open.has(uri) && text.length >= INCREMENTAL_MIN_CHARS) restoreDocument(old);
+    // Parsing the new text whole instead built every intent, and the file's part of the index, anew.
+    if (old && !old.manifest && this.open.has(uri) && text.length >= INCREMENTAL_MIN_CHARS) restoreDocument(old);
     const splice = old?.manifest ? undefined : old && reparseIncrementally(old.text, old.parsed, text);
     const model = splice
       ? buildModel(uri, version, text, splice.parsed, [
