@@ -280,6 +280,40 @@ describe('positions moved after an edit (shifts.ts)', () => {
     assert.ok(!hasPendingShifts(model.doc), 'documentOf moved them all');
   });
 
+  it('moves sections and entries of every shape after the edits: flow maps, lists, scalars, empty values', () => {
+    const service = createLanguageService();
+    service.setFile(BOT, manifest);
+    const tail = [
+      'slots: { name: {}, city: { type: string } }',
+      'responses:',
+      '  greet: { text: "Hello {name}" }',
+      '  bye:',
+      '    text:',
+      '      - "Bye"',
+      '      - "See you"',
+      '  empty:',
+      '  plain: just a scalar',
+      'entities:',
+      '  colour:',
+      '    values: { red: {}, blue: {} }',
+      '  size: [small, large]',
+      '',
+    ].join('\n');
+    let text = bigFile() + tail;
+    service.setFile(BIG, text, 1);
+    const at = text.indexOf('Intent number 3\n') + 'Intent number'.length;
+    for (let i = 0; i < 3; i++) {
+      text = text.slice(0, at) + TYPED + text.slice(at);
+      service.setFile(BIG, text, i + 2);
+    }
+    assert.equal(service.workspace.parseCounts.partial, 3);
+    const full = createLanguageService();
+    full.setFile(BOT, manifest);
+    full.setFile(BIG, text, 1);
+    assert.deepEqual(rangesOf(documentOf(service.workspace.get(BIG)!)), rangesOf(full.workspace.get(BIG)!.doc));
+    assert.deepEqual(snapshot(service).definitions, snapshot(full).definitions);
+  });
+
   it('gives completion, hover and the model of a flow far below the edits as on a fresh parse, moving only what they read', () => {
     const { service, text } = typedNearTop(5);
     const full = createLanguageService();
