@@ -55,7 +55,12 @@ export class TestClient {
     const known = this.diagnostics.get(uri);
     if (known && test(known.diagnostics, known.version)) return Promise.resolve(known);
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no diagnostics for ${uri} in ${timeout} ms`)), timeout);
+      const timer = setTimeout(() => {
+        // What came last, to tell a wrong publish from none.
+        const last = this.diagnostics.get(uri);
+        const seen = last ? `; the last publish (version ${last.version}): ${last.diagnostics.map((d) => `${d.range.start.line + 1}:${d.range.start.character + 1} ${d.code} (severity ${d.severity})`).join(', ') || 'none'}` : '; none published';
+        reject(new Error(`no diagnostics as expected for ${uri} in ${timeout} ms${seen}`));
+      }, timeout);
       this.waiters.push({
         test: (p) => p.uri === uri && test(p.diagnostics, p.version),
         resolve: (p) => {

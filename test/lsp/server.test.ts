@@ -8,13 +8,14 @@ import {
   DefinitionRequest,
   DidChangeConfigurationNotification,
   DidChangeTextDocumentNotification,
+  DidCloseTextDocumentNotification,
   DidOpenTextDocumentNotification,
   DocumentSymbolRequest,
   HoverRequest,
   ReferencesRequest,
   WorkspaceSymbolRequest,
 } from 'vscode-languageserver-protocol';
-import type { CompletionList, DocumentSymbol, Hover, Location } from 'vscode-languageserver-protocol';
+import type { CompletionList, Diagnostic, DocumentSymbol, Hover, Location } from 'vscode-languageserver-protocol';
 import { TestClient } from './client';
 
 const EXAMPLES = path.resolve(__dirname, '../../../examples');
@@ -129,6 +130,37 @@ describe('the language server over stdio', function () {
     assert.ok(!all.diagnostics.some((d) => d.code === 'too-many-problems'));
     await client.connection.sendNotification(DidChangeConfigurationNotification.type, { settings: { botmaster: {} } });
     await client.waitForDiagnostics(file, (d) => d.length === 1000);
+  });
+
+  it("follows botmaster.checks from the editor's settings: a code off, or at another severity; the manifest's checks win", async () => {
+    const file = uri('support/checks.bot.yaml');
+    const text = 'intents:\n  thin_intent:\n    examples:\n      en: [hello there]\n      fr: [bonjour toi]\n';
+    await client.connection.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri: file, languageId: 'botmaster', version: 1, text } });
+    const few = (d: Diagnostic[]) => d.filter((x) => x.code === 'few-examples');
+    const first = await client.waitForDiagnostics(file, (d) => few(d).length === 2);
+    assert.deepEqual(few(first.diagnostics).map((d) => d.severity), [2, 2], 'warnings by default');
+    const settings = (checks: Record<string, string>) =>
+      client.connection.sendNotification(DidChangeConfigurationNotification.type, { settings: { botmaster: { checks } } });
+    await settings({ 'few-examples': 'off', 'unused-intent': 'info' });
+    const off = await client.waitForDiagnostics(file, (d) => few(d).length === 0);
+    assert.deepEqual(off.diagnostics.map((d) => [d.code, d.severity]), [['unused-intent', 3]]);
+    await settings({ 'few-examples': 'error' });
+    const errors = await client.waitForDiagnostics(file, (d) => few(d).length === 2 && few(d).every((x) => x.severity === 1));
+    assert.deepEqual(errors.diagnostics.filter((d) => d.code === 'unused-intent').map((d) => d.severity), [2]);
+    // The manifest's `checks:` is the bot's own: it wins over the editor's setting.
+    const manifestPath = path.join(dir, 'support/bot.bot.yaml');
+    const manifest = fs.readFileSync(manifestPath, 'utf8');
+    const withChecks = manifest.replace(/^bot:\n/m, 'bot:\n  checks: { few-examples: info }\n');
+    assert.notEqual(withChecks, manifest);
+    await client.connection.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri: uri('support/bot.bot.yaml'), languageId: 'botmaster', version: 1, text: withChecks } });
+    await client.waitForDiagnostics(file, (d) => few(d).length === 2 && few(d).every((x) => x.severity === 3));
+    await client.connection.sendNotification(DidChangeTextDocumentNotification.type, { textDocument: { uri: uri('support/bot.bot.yaml'), version: 2 }, contentChanges: [{ text: manifest }] });
+    await client.waitForDiagnostics(file, (d) => few(d).length === 2 && few(d).every((x) => x.severity === 1));
+    await client.connection.sendNotification(DidCloseTextDocumentNotification.type, { textDocument: { uri: uri('support/bot.bot.yaml') } });
+    await settings({});
+    await client.waitForDiagnostics(file, (d) => few(d).length === 2 && few(d).every((x) => x.severity === 2));
+    await client.connection.sendNotification(DidChangeTextDocumentNotification.type, { textDocument: { uri: file, version: 2 }, contentChanges: [{ text: '' }] });
+    await client.waitForDiagnostics(file, (d) => few(d).length === 0);
   });
 
   it('answers completion, definition, references and hover', async () => {

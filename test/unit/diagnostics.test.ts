@@ -182,6 +182,20 @@ intents:
     assert.equal(d.relatedInformation?.[0].location.uri, f.uris['/bot/b.bot.yaml']);
   });
 
+  it("gives every file of the bot to send again when the manifest's checks change, and only the manifest otherwise", () => {
+    const manifest = (extra: string) => `bot: { name: Shop, locales: [en], start: a${extra} }\nflows: { f: { nodes: { a: { say: Hi, on: { t: a }, end: true } } } }\n`;
+    const f = fixture(`//- /bot/bot.bot.yaml\n${manifest('')}//- /bot/n.bot.yaml\nintents:\n  t: { examples: { en: [hi] } }\n`);
+    const [bot, n] = [f.uris['/bot/bot.bot.yaml'], f.uris['/bot/n.bot.yaml']];
+    const severities = () => f.service.getDiagnostics(n).map((d) => `${d.code}:${d.severity}`);
+    assert.deepEqual(severities(), ['few-examples:2']);
+    assert.deepEqual([...f.service.setFile(bot, manifest(', checks: { few-examples: info }'), 2)].sort(), [bot, n]);
+    assert.deepEqual(severities(), ['few-examples:3']);
+    assert.deepEqual([...f.service.setFile(bot, manifest(', description: Sells, checks: { few-examples: info }'), 3)], [bot], 'the same checks');
+    assert.deepEqual([...f.service.setFile(bot, manifest(', checks: { few-examples: off }'), 4)].sort(), [bot, n]);
+    assert.deepEqual(severities(), []);
+    assert.deepEqual([...f.service.setFile(bot, manifest(''), 5)].sort(), [bot, n]);
+  });
+
   it('gives a diagnostic again while it reads the same, and a new one when its severity or a place moves', () => {
     const f = fixture(`${MANIFEST}
 //- /bot/a.bot.yaml

@@ -365,7 +365,9 @@ export class Workspace {
       changed = changedKeys(old?.definitions ?? [], model?.definitions ?? []);
     }
     const affected = new Set<string>([uri]);
-    if (old?.manifest && model?.manifest && old.manifest.locales.join() !== model.manifest.locales.join()) {
+    // The bot's languages, or the severities its `checks:` give codes, change every file's diagnostics (a severity alone
+    // changes no problem, so the bot-wide checks that run next would not send them again).
+    if (old?.manifest && model?.manifest && (old.manifest.locales.join() !== model.manifest.locales.join() || !sameChecks(old.manifest.checks, model.manifest.checks))) {
       for (const file of bot.files) affected.add(file);
       return affected;
     }
@@ -401,6 +403,12 @@ export class Workspace {
       this.botOfFile.set(model.uri, bot);
     }
   }
+}
+
+function sameChecks(a: ReadonlyMap<string, string>, b: ReadonlyMap<string, string>): boolean {
+  if (a.size !== b.size) return false;
+  for (const [code, level] of a) if (b.get(code) !== level) return false;
+  return true;
 }
 
 /** Definition keys whose number of definitions differs between two versions of a file (or of a window of it). */
