@@ -182,6 +182,53 @@ intents:
     assert.equal(d.relatedInformation?.[0].location.uri, f.uris['/bot/b.bot.yaml']);
   });
 
+  it('reports a key written twice in one map on each copy, and leaves ids written twice to duplicate-id', () => {
+    const intents = Array.from({ length: 10 }, (_, i) => `i${i}`);
+    const f = fixture(`${MANIFEST}
+//- /bot/a.bot.yaml
+slots:
+  name: { type: text }
+flows:
+  main:
+    nodes:
+      welcome:
+        say: { en: "Hi {name}", fr: "Salut {name}", en: Hello }
+        say: { en: Hi, fr: Salut }
+        on: { i0: sorry, i1: sorry, i0: welcome }
+        goto: sorry
+      sorry:
+        say: { en: Sorry, fr: Pardon }
+        on: { ${intents.map((id) => `${id}: welcome`).join(', ')}, i7: sorry }
+        end: true
+      sorry: { say: { en: Sorry, fr: Pardon }, end: true }
+entities:
+  product: { values: { phone: {}, phone: {} } }
+slots:
+  age: { type: number }
+intents:
+${intents.map((id) => `  ${id}: { examples: { en: [a ${id}, b ${id}, c ${id}, d ${id}, e ${id}], fr: [a ${id}, b ${id}, c ${id}, d ${id}, e ${id}] } }`).join('\n')}
+`);
+    const a = f.uris['/bot/a.bot.yaml'];
+    assert.deepEqual(problems(f.service, a, ['duplicate-key', 'duplicate-id']).sort(), [
+      '1:1 duplicate-key', // a second `slots:` section (line 18)
+      '7:9 duplicate-key', // `say` twice in a node
+      '8:9 duplicate-key',
+      '7:16 duplicate-key', // `en` twice in a message
+      '7:53 duplicate-key',
+      '9:15 duplicate-key', // the same intent twice under `on:`
+      '9:37 duplicate-key',
+      '11:7 duplicate-id', // a node twice in one flow: an id, not a key
+      '13:106 duplicate-key', // the same in a map of more than 8 keys
+      '13:145 duplicate-key',
+      '15:7 duplicate-id',
+      '17:24 duplicate-id', // an entity value twice: an id
+      '17:35 duplicate-id',
+      '18:1 duplicate-key',
+    ].sort());
+    const [first] = f.service.getDiagnostics(a).filter((d) => d.code === 'duplicate-key' && d.range.start.line === 6);
+    assert.match(String(first.message), /^The key `say` is written 2 times in this map\. YAML allows each key once/);
+  });
+
   it("gives every file of the bot to send again when the manifest's checks change, and only the manifest otherwise", () => {
     const manifest = (extra: string) => `bot: { name: Shop, locales: [en], start: a${extra} }\nflows: { f: { nodes: { a: { say: Hi, on: { t: a }, end: true } } } }\n`;
     const f = fixture(`//- /bot/bot.bot.yaml\n${manifest('')}//- /bot/n.bot.yaml\nintents:\n  t: { examples: { en: [hi] } }\n`);

@@ -111,6 +111,11 @@ const EDITS: ((text: string, r: () => number) => string)[] = [
     const next = text.indexOf('  topic.intent_', at + 5);
     return at === -1 || next === -1 ? text : text.slice(0, at) + text.slice(next);
   },
+  // a key written twice inside an entry (duplicate-key, found in the re-parsed entry only)
+  (text, r) => {
+    const at = text.indexOf('    description:', Math.floor(r() * text.length * 0.8));
+    return at === -1 ? text : text.slice(0, at) + '    description: twice\n' + text.slice(at);
+  },
   // silence a code on an intent's line
   (text, r) => {
     const at = text.indexOf('  topic.intent_', Math.floor(r() * text.length * 0.7));

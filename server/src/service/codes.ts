@@ -19,6 +19,7 @@ export const CODES = {
   'invalid-value': { severity: 'error', title: 'A value that is not allowed' },
   'invalid-id': { severity: 'error', title: 'An id with characters that are not allowed' },
   'duplicate-id': { severity: 'error', title: 'The same id is defined twice' },
+  'duplicate-key': { severity: 'error', title: 'The same key written twice in one map' },
   'no-manifest': { severity: 'warning', title: 'The file belongs to no bot' },
   'duplicate-manifest': { severity: 'error', title: 'Two bot manifests in one bot' },
   'unknown-node': { severity: 'error', title: 'Reference to a node that does not exist' },

@@ -2,7 +2,7 @@
  * From a parsed YAML document to the file's model: definitions, references, texts and the facts hover needs.
  * The walk follows the format (schemas/bot.schema.json) and skips whatever has the wrong shape: the schema check reports that.
  */
-import { isMap, isPair, isScalar, isSeq } from './yamlNodes';
+import { isMap, isPair, isScalar, isSeq, keyOf } from './yamlNodes';
 import type { Document, Node as YamlNode, Pair, Scalar, YAMLMap } from 'yaml';
 import { parseCondition } from './conditions';
 import type { ParsedText } from './parse';
@@ -40,9 +40,7 @@ export function spanOf(node: YamlNode | null | undefined): Span | undefined {
   return range ? { start: range[0], end: range[1] } : undefined;
 }
 
-export function keyOf(pair: Pair): string | undefined {
-  return isScalar(pair.key) && pair.key.value !== null ? String(pair.key.value) : undefined;
-}
+export { keyOf };
 
 export function pairsOf(node: unknown): Pair<Scalar, YamlNode | null>[] {
   return isMap(node) ? (node.items as Pair<Scalar, YamlNode | null>[]).filter((p) => isPair(p) && keyOf(p) !== undefined) : [];

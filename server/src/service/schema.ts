@@ -8,6 +8,7 @@ import { isMap, isNode, isScalar, isSeq } from './yamlNodes';
 import type { Document, Node as YamlNode, Pair } from 'yaml';
 import schemaJson from '../../../schemas/bot.schema.json';
 import { closest } from './fuzzy';
+import { duplicateKeysOfEntries, duplicateKeysOfFile } from './duplicateKeys';
 import { settle } from './shifts';
 import { definitionAt, schemasAt } from './schemaPath';
 import type { Problem, Span } from './types';
@@ -67,8 +68,12 @@ const TYPE_WORDS: Record<string, string> = {
   null: 'empty',
 };
 
-/** Validates only some entries of one section (after an incremental re-parse), as if the file held only them. */
+/**
+ * Validates only some entries of one section (after an incremental re-parse), as if the file held only them; with the
+ * keys written twice inside them.
+ */
 export function validateEntries(doc: Document.Parsed, section: string, entries: Pair[]): Problem[] {
+  const duplicates = duplicateKeysOfEntries(section, entries);
   const data: Record<string, unknown> = {};
   try {
     for (const pair of entries) {
@@ -79,12 +84,14 @@ export function validateEntries(doc: Document.Parsed, section: string, entries: 
     return validateSchema(doc);
   }
   const validate = getValidator();
-  if (validate({ [section]: data })) return [];
-  return wordErrors(doc, validate.errors ?? []);
+  if (validate({ [section]: data })) return duplicates;
+  return [...wordErrors(doc, validate.errors ?? []), ...duplicates];
 }
 
+/** Validates a whole document, and finds the keys written twice in one of its maps. */
 export function validateSchema(doc: Document.Parsed): Problem[] {
   settle(doc); // the errors are placed on the document's nodes (shifts.ts)
+  const duplicates = duplicateKeysOfFile(doc.contents);
   let data: unknown;
   try {
     data = doc.toJS({ maxAliasCount: 100 });
@@ -96,8 +103,8 @@ export function validateSchema(doc: Document.Parsed): Problem[] {
     return [{ code: 'yaml-syntax', message: `YAML: ${message}`, span: { start: 0, end: 0 } }];
   }
   const validate = getValidator();
-  if (validate(data)) return [];
-  return wordErrors(doc, validate.errors ?? []);
+  if (validate(data)) return duplicates;
+  return [...wordErrors(doc, validate.errors ?? []), ...duplicates];
 }
 
 function segments(instancePath: string): string[] {
