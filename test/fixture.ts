@@ -4,6 +4,7 @@
  */
 import { createLanguageService } from '../server/src/service';
 import type { LanguageService } from '../server/src/service';
+import type { DiagnosticCode } from '../server/src/service/codes';
 import type { Position } from 'vscode-languageserver-types';
 
 export interface Fixture {
@@ -65,10 +66,13 @@ export function dedent(text: string): string {
   return lines.map((l) => l.slice(cut)).join('\n');
 }
 
-/** Diagnostics of a file as `line:col code` strings (1-based), for compact expectations; only `codes` when given. */
-export function problems(service: LanguageService, uri: string, codes?: string[]): string[] {
+/**
+ * Diagnostics of a file as `line:col code` strings (1-based), for compact expectations; only `codes` when given (typed,
+ * so that a misspelt code is a compile error rather than a filter that never matches).
+ */
+export function problems(service: LanguageService, uri: string, codes?: DiagnosticCode[]): string[] {
   return service
     .getDiagnostics(uri)
-    .filter((d) => !codes || codes.includes(String(d.code)))
+    .filter((d) => !codes || codes.includes(d.code as DiagnosticCode))
     .map((d) => `${d.range.start.line + 1}:${d.range.start.character + 1} ${d.code}`);
 }

@@ -11,6 +11,7 @@ import { checkSsml } from '../../server/src/service/analysis/wording';
 import { stronglyConnected } from '../../server/src/service/analysis/dialog';
 import { fixture, problems } from '../fixture';
 import type { Problem } from '../../server/src/service/types';
+import type { DiagnosticCode } from '../../server/src/service/codes';
 
 const MANIFEST = `
 //- /bot/bot.bot.yaml
@@ -38,7 +39,7 @@ entities:
     values: { phone: {}, laptop: {} }
 `;
 
-function codesIn(source: string, path: string, codes: string[]): string[] {
+function codesIn(source: string, path: string, codes: DiagnosticCode[]): string[] {
   const f = fixture(MANIFEST + source);
   return problems(f.service, f.uris[path], codes);
 }
@@ -256,6 +257,43 @@ intents:
         '6 missing-translation: `say` has no French (`fr`) text; it is written in English (`en`).',
         '11 missing-examples: The intent `english` has no training examples in French (`fr`): the bot will not understand it in that language.',
       ],
+    );
+  });
+
+  it('finds a missing translation in every text users see: prompts, retries, voice, quick replies, responses, hand-offs', () => {
+    const file = `
+//- /bot/flows.bot.yaml
+slots: { email: { type: text } }
+flows:
+  f:
+    nodes:
+      a:
+        ask: email
+        prompt: { en: Your email?, fr: Votre email ? }
+        retry: { en: That is not an email. }
+        voice: { fr: Votre adresse }
+        quick_replies:
+          - { label: { en: Skip }, goto: b }
+          - { label: { en: Help, fr: Aide }, goto: b }
+        goto: b
+      b:
+        prompt: { fr: Encore ? }
+        handoff: { queue: agents, message: { en: Passing you on. } }
+responses:
+  bye: { text: { en: Bye, fr: Salut }, voice: { en: Goodbye } }
+`;
+    const f = fixture(MANIFEST + file);
+    const got = f.service.getDiagnostics(f.uris['/bot/flows.bot.yaml']).filter((d) => d.code === 'missing-translation');
+    assert.deepEqual(
+      got.map((d) => `${d.range.start.line + 1}:${d.range.start.character + 1} ${d.message}`).sort(),
+      [
+        '8:9 `retry` has no French (`fr`) text; it is written in English (`en`).',
+        '9:9 `voice` has no English (`en`) text; it is written in French (`fr`).',
+        '11:15 This label has no French (`fr`) text; it is written in English (`en`).',
+        '15:9 `prompt` has no English (`en`) text; it is written in French (`fr`).',
+        '16:35 The hand-off `message` has no French (`fr`) text; it is written in English (`en`).',
+        '18:40 `voice` has no French (`fr`) text; it is written in English (`en`).',
+      ].sort(),
     );
   });
 
@@ -585,6 +623,46 @@ responses:
     const lines = f.service.workspace.get(uri)!.text.split('\n');
     const shown = f.service.getDiagnostics(uri).filter((d) => d.code === 'personal-data').map((d) => `${d.range.start.line + 1}: ${lines[d.range.start.line].slice(d.range.start.character, d.range.end.line === d.range.start.line ? d.range.end.character : undefined)}`);
     assert.deepEqual(shown, ['4: jane.doe@gmail.com', '4: +33 6 12 34 56 78', '6: |', '17: 4111 1111 1111 1111', '19: FR76 3000 6000 0112 3456 7890 189']);
+  });
+
+  it("reports confusable examples from the manifest's threshold, and again when it changes", () => {
+    const pairs = [
+      ['I want to cancel my order', 'I want to cancel my orders'],
+      ['please cancel the order now', 'please cancel that order'],
+    ];
+    const trigrams = (text: string) => Int32Array.from(new Set(trigramTokens(normalizeExample(text)))).sort();
+    const [high, low] = pairs.map(([a, b]) => jaccard(trigrams(a), trigrams(b)));
+    assert.ok(0.5 < low && low + 0.1 < high && high < 1, `similarities ${low} and ${high}`);
+    const manifest = (threshold: number) => `bot: { name: Shop, locales: [en], start: s, nlu: { confusable_similarity: ${threshold} } }
+flows: { f: { nodes: { s: { say: Hi, on: { track: s, cancel: s } } } } }
+`;
+    const f = fixture(`//- /bot/bot.bot.yaml
+${manifest(0.85)}
+//- /bot/nlu.bot.yaml
+intents:
+  track: { examples: { en: ["${pairs[0][0]}", "${pairs[1][0]}", where is my parcel, track it, follow my order] } }
+  cancel: { examples: { en: ["${pairs[0][1]}", "${pairs[1][1]}", stop it, no more, drop it] } }
+`);
+    const nlu = f.uris['/bot/nlu.bot.yaml'];
+    const reported = () =>
+      f.service
+        .getDiagnostics(nlu)
+        .filter((d) => d.code === 'confusable-examples')
+        .map((d) => `${d.range.start.line}: ${d.message}`);
+    const percent = (x: number) => `${Math.round(x * 100)}%`;
+    const expected = (...which: number[]) =>
+      which.flatMap((i) => [
+        `1: This example is ${percent(i === 0 ? high : low)} like "${pairs[i][1]}" in \`cancel\`: the bot may confuse \`track\` and \`cancel\`.`,
+        `2: This example is ${percent(i === 0 ? high : low)} like "${pairs[i][0]}" in \`track\`: the bot may confuse \`cancel\` and \`track\`.`,
+      ]).sort();
+    const at = (threshold: number) => {
+      f.service.setFile(f.uris['/bot/bot.bot.yaml'], manifest(threshold), threshold * 100);
+      return reported().sort();
+    };
+    assert.deepEqual(at((low + high) / 2), expected(0));
+    assert.deepEqual(at(low - 0.01), expected(0, 1));
+    assert.deepEqual(at(Math.min(0.99, high + 0.01)), []);
+    assert.deepEqual(at((low + high) / 2), expected(0));
   });
 
   it('finds confusable pairs like comparing every pair does: exact similarities, nearly all of them', () => {

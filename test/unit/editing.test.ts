@@ -158,7 +158,7 @@ describe('rename in every shape of text', () => {
   it('renames each kind of id there and back to the same bytes, comments and layout kept', () => {
     const f = fixture(SHAPES);
     const original = Object.fromEntries(Object.entries(f.uris).map(([path, uri]) => [path, f.service.workspace.get(uri)!.text]));
-    const clean = () => Object.values(f.uris).flatMap((uri) => problems(f.service, uri, ['unknown-slot', 'unknown-node', 'unknown-flow', 'unknown-intent', 'unknown-response', 'unknown-entity', 'unknown-value', 'condition-value']));
+    const clean = () => Object.values(f.uris).flatMap((uri) => problems(f.service, uri, ['unknown-slot', 'unknown-node', 'unknown-flow', 'unknown-intent', 'unknown-response', 'unknown-entity', 'unknown-entity-value', 'condition-value']));
     assert.deepEqual(clean(), []);
     // Each: where to rename from, the new name, and how many places change.
     const cases: [path: string, text: string, offset: number, to: string, places: number][] = [
@@ -233,6 +233,32 @@ describe('quick fixes', () => {
     assert.equal(change.isPreferred, true);
     apply(f, change.edit!);
     assert.deepEqual(problems(f.service, f.uris['/bot/flows.bot.yaml'], ['unknown-node']), []);
+  });
+
+  it('a misspelt slot in a condition: the problem on the name, and "Change to" edits only the name', () => {
+    const f = fixture(BOT.replace('validate: order_number is set and order_number != "0"', 'validate: order_number is set and ordr_number != "0"').replace(
+      '          track: welcome   # loop back',
+      '          track: welcome   # loop back\n        branch:\n          - if: "order_numbr == \\"A1\\""\n            goto: welcome\n          - goto: welcome',
+    ));
+    const flows = f.uris['/bot/flows.bot.yaml'];
+    const text = () => f.service.workspace.get(flows)!.text;
+    const lines = text().split('\n');
+    const unknown = f.service.getDiagnostics(flows).filter((d) => d.code === 'unknown-slot');
+    assert.deepEqual(
+      unknown.map((d) => [d.range.start.line + 1, lines[d.range.start.line].slice(d.range.start.character, d.range.end.character), d.message]),
+      [
+        [9, 'ordr_number', 'There is no slot named `ordr_number`. Did you mean `order_number`?'],
+        [13, 'order_numbr', 'There is no slot named `order_numbr`. Did you mean `order_number`?'],
+      ],
+    );
+    for (const d of unknown) {
+      const [change] = f.service.getCodeActions(flows, [f.service.getDiagnostics(flows).find((x) => x.code === 'unknown-slot')!]);
+      assert.equal(change.title, 'Change to `order_number`', String(d.message));
+      apply(f, change.edit!);
+    }
+    assert.deepEqual(problems(f.service, flows, ['unknown-slot', 'condition-syntax', 'condition-type', 'condition-value']), []);
+    assert.match(text(), /validate: order_number is set and order_number != "0"\n/);
+    assert.match(text(), /- if: "order_number == \\"A1\\""\n/);
   });
 
   it('create a missing node, intent or response as a stub in the right file', () => {
