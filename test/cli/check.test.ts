@@ -22,10 +22,15 @@ describe('botmaster check', function () {
     assert.match(stdout, /files checked: 0 errors, 0 warnings\. All clean\./);
   });
 
-  it('prints file:line:col, severity, message and code, and exits 1 on errors', () => {
+  it('prints file:line:col, severity, message and code, in the order of the file, and exits 1 on errors', () => {
     const { code, stdout } = run(['check', 'examples/broken/bot/unknown-key.bot.yaml']);
     assert.equal(code, 1);
-    assert.equal(stdout.split('\n')[0], 'examples/broken/bot/unknown-key.bot.yaml:6:9 error `sey` is not a setting of a node. Did you mean `say`? [unknown-key]');
+    assert.deepEqual(stdout.split('\n').slice(0, 2), [
+      'examples/broken/bot/unknown-key.bot.yaml:3:3 warning No conversation reaches the flow `unknown_key_flow`: nothing leads to any of its nodes from the entry point, a global intent or a fallback. [unreachable-flow]',
+      'examples/broken/bot/unknown-key.bot.yaml:6:9 error `sey` is not a setting of a node. Did you mean `say`? [unknown-key]',
+    ]);
+    const places = run(['check', 'examples/broken/bot/duplicate-key.bot.yaml']).stdout.split('\n').map((l) => /:(\d+):(\d+) /.exec(l)?.slice(1).join(':')).filter(Boolean);
+    assert.deepEqual(places, ['3:3', '6:9', '6:16', '6:40', '7:9']);
   });
 
   it('resolves references against the whole bot even when given one file', () => {
@@ -65,7 +70,7 @@ describe('botmaster check', function () {
     const result = sarif.runs[0].results.find((r: { ruleId: string }) => r.ruleId === 'wrong-type');
     assert.equal(result.locations[0].physicalLocation.region.startLine, 6);
     assert.equal(result.level, 'error');
-    const github = run(['check', file, '--format', 'github']).stdout.split('\n').find((l) => l.includes('wrong-type'));
+    const github = run(['check', file, '--format', 'github']).stdout.split('\n').find((l) => l.includes('title=botmaster wrong-type'));
     assert.equal(github, '::error file=examples/broken/bot/wrong-type.bot.yaml,line=6,col=14,endLine=6,endColumn=16,title=botmaster wrong-type::`say` must be a text or a map of languages, like `en: Hello`.');
   });
 

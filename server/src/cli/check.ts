@@ -82,7 +82,8 @@ export async function runCheck(args: string[], stdout: NodeJS.WritableStream, st
   const reports: FileReport[] = [];
   for (const file of [...requested].sort()) {
     const uri = fileUri(file);
-    const diagnostics: Diagnostic[] = service.hasFile(uri) ? service.getDiagnostics(uri) : [];
+    // In the order of the file, as a reviewer reads it (the service lists the file's own problems, then the bot's).
+    const diagnostics: Diagnostic[] = service.hasFile(uri) ? [...service.getDiagnostics(uri)].sort(byPosition) : [];
     reports.push({ file: path.relative(process.cwd(), fileURLToPath(uri)) || file, diagnostics });
   }
   const { text, errors, warnings } = formatReport(reports, options.format, options.color, requested.size);
@@ -93,6 +94,10 @@ export async function runCheck(args: string[], stdout: NodeJS.WritableStream, st
     return 1;
   }
   return 0;
+}
+
+function byPosition(a: Diagnostic, b: Diagnostic): number {
+  return a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character;
 }
 
 export { CODES };
