@@ -408,6 +408,34 @@ intents:
     assert.deepEqual(problems(f.service, f.uris['/bot/cancel.bot.yaml'], ['yaml-syntax', 'duplicate-example']), []);
   });
 
+  it('remove one copy of a key written twice, in block and flow maps; none for a whole section', () => {
+    const f = fixture(`${BOT}
+      wrap:
+        say: { en: Hello, fr: Bonjour, en: Hi }
+        # the old text
+        say:
+          en: Bye
+          fr: Salut
+        end: true
+flows:
+  more: { nodes: { extra: { say: x, end: true } } }
+`);
+    const flows = f.uris['/bot/flows.bot.yaml'];
+    const removals = () => quickFixes(f.service, flows, 'duplicate-key').filter((a) => a.title.startsWith('Remove this copy'));
+    assert.deepEqual(removals().map((a) => `${a.diagnostics![0].range.start.line + 1}: ${a.title}`), [
+      '14: Remove this copy of \`say\`',
+      '16: Remove this copy of \`say\`',
+      '14: Remove this copy of \`en\`',
+      '14: Remove this copy of \`en\`',
+    ]);
+    let texts = apply(f, removals()[1].edit!);
+    assert.match(texts['/bot/flows.bot.yaml'], /\n {8}say: \{ en: Hello, fr: Bonjour, en: Hi \}\n {8}# the old text\n {8}end: true\n/);
+    texts = apply(f, removals()[1].edit!);
+    assert.match(texts['/bot/flows.bot.yaml'], /\n {8}say: \{ en: Hello, fr: Bonjour \}\n/);
+    assert.deepEqual(problems(f.service, flows, ['duplicate-key', 'yaml-syntax']), ['1:1 duplicate-key', '17:1 duplicate-key'], 'the two `flows:` are left');
+    assert.deepEqual(removals(), []);
+  });
+
   it('remove a duplicate example, in block and flow lists', () => {
     const f = fixture(`${BOT}
 //- /bot/nlu.bot.yaml

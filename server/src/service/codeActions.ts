@@ -70,6 +70,13 @@ export function getCodeActions(workspace: Workspace, uri: string, diagnostics: D
       const edit = addToNode(model, diagnostic.range, [`fallback: ${data.id}`]);
       if (edit) fix(`Ask again when the bot does not understand (\`fallback: ${data.id}\`)`, { [uri]: [edit] });
     }
+    if (code === 'duplicate-key') {
+      // Each copy offers to remove itself: which one is right is the botmaster's call. None at the top level, where a
+      // copy is a whole section (removeEntry finds only the entries of a map under a key).
+      const key = model.text.slice(model.lines.offset(diagnostic.range.start), model.lines.offset(diagnostic.range.end));
+      const edits = removeEntry(model, diagnostic.range);
+      if (edits) fix(`Remove this copy of \`${key}\``, { [uri]: edits });
+    }
     const removal = removalOf(workspace, model, code, data);
     if (removal) {
       const edits = removeEntry(model, diagnostic.range);
