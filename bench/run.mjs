@@ -409,7 +409,7 @@ async function runBotmaster(ctx) {
     if (args.idle) {
       const before = session.memory();
       const endIdle = phase('idle wait');
-      r.memIdle = await idleMemory(session, before.rssMB);
+      r.memIdle = await idleMemory(session);
       endIdle();
       log(`botmaster: RSS once idle ${r.memIdle.rssMB.toFixed(0)} MB after ${r.memIdle.seconds.toFixed(0)} s (${before.rssMB.toFixed(0)} MB after the last request)`);
     }
@@ -540,10 +540,14 @@ async function runYls(ctx) {
  * The server's RSS once it has been idle a while. V8 holds on to the heap the cold index and the edits grew (garbage
  * and fragmented pages) until the server compacts it, 20 s into a pause (host/idleCompaction.ts; before, until V8's
  * memory reducer ran, 30–45 s into a pause here, which compacts little): that RSS is what the editor keeps while the
- * user reads. Polls each second until the RSS has fallen by a tenth from \`fromMB\` and then held for 8 s, or for 90 s.
+ * user reads. Polls each second until the server has logged its compaction in this pause and the RSS has then held
+ * for 8 s; without a compaction (the heap did not grow enough since the last one), until the RSS has held for 8 s after
+ * 30 s; at most 90 s. (Before, it stopped once the RSS had fallen by a tenth and held for 8 s: in one run of seven that
+ * was 9 s into the pause, before the compaction, at 567 MB.)
  */
-async function idleMemory(session, fromMB) {
+async function idleMemory(session) {
   const t0 = performance.now();
+  const logsBefore = session.logs.length;
   let last = session.memory();
   let steady = 0;
   while (performance.now() - t0 < 90_000) {
@@ -551,7 +555,8 @@ async function idleMemory(session, fromMB) {
     const now = session.memory();
     steady = Math.abs(now.rssMB - last.rssMB) < 2 ? steady + 1 : 0;
     last = now;
-    if (now.rssMB < 0.9 * fromMB && steady >= 8) break;
+    const compacted = session.logs.slice(logsBefore).some((l) => /compacted the heap/.test(l.message));
+    if (steady >= 8 && (compacted || performance.now() - t0 >= 30_000)) break;
   }
   return { ...last, seconds: (performance.now() - t0) / 1000 };
 }
