@@ -45,6 +45,8 @@ describe('botmaster check', function () {
     const docs = fs.readFileSync(path.join(ROOT, 'docs/diagnostics.md'), 'utf8');
     for (const code of Object.keys(CODES)) {
       assert.match(docs, new RegExp(`^### ${code}$`, 'm'), `docs/diagnostics.md has no entry for ${code}`);
+      const severity = CODES[code as keyof typeof CODES].severity;
+      assert.match(docs, new RegExp(`^\\| \\[${code}\\]\\(#${code}\\) \\| ${severity} \\|$`, 'm'), `docs/diagnostics.md's table lists ${code} as ${severity}`);
       // too-many-problems: only the language server limits the problems it sends.
       if (code !== 'file-too-large' && code !== 'check-failed' && code !== 'too-many-problems') assert.ok(seen.has(code), `no file in examples/broken shows ${code}`);
     }
