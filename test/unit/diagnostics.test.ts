@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
 import schema from '../../schemas/bot.schema.json';
+import packageJson from '../../package.json';
 import { CODES } from '../../server/src/service';
 import type { Diagnostic } from 'vscode-languageserver-types';
 import { hashDiagnostic } from '../../server/src/service/diagnostics';
@@ -328,6 +329,19 @@ bot: { name: B, locales: [en], start: s }
 
   it("the manifest's `checks:` accepts every code, and only them (schema and codes.ts agree)", () => {
     assert.deepEqual([...schema.definitions.manifest.properties.checks.propertyNames.enum].sort(), Object.keys(CODES).sort());
+  });
+
+  it('the VS Code setting botmaster.checks offers every code, with its title and default severity, and only them', () => {
+    const setting = packageJson.contributes.configuration.properties['botmaster.checks'] as {
+      properties: Record<string, { enum: string[]; markdownDescription: string }>;
+      additionalProperties: boolean;
+    };
+    assert.equal(setting.additionalProperties, false, 'a misspelt code is flagged in settings.json');
+    assert.deepEqual(Object.keys(setting.properties), Object.keys(CODES));
+    for (const [code, { severity, title }] of Object.entries(CODES)) {
+      assert.deepEqual(setting.properties[code].enum, ['off', 'info', 'warning', 'error'], code);
+      assert.equal(setting.properties[code].markdownDescription, `${title} (by default: \`${severity}\`).`, code);
+    }
   });
 });
 
