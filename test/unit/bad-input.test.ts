@@ -1,5 +1,8 @@
 import * as assert from 'node:assert/strict';
+import * as vm from 'node:vm';
 import { createLanguageService } from '../../server/src/service';
+import { parseCondition } from '../../server/src/service/conditions';
+import { fixture, problems } from '../fixture';
 
 function codes(text: string): string[] {
   const service = createLanguageService();
@@ -69,6 +72,23 @@ describe('bad input never crashes or hangs the service', () => {
     service.setFile('file:///ws/bot/bad.bot.yaml', 'flows: [\n');
     assert.deepEqual(service.getDiagnostics('file:///ws/bot/bot.bot.yaml'), []);
     assert.equal(service.getDefinition('file:///ws/bot/bot.bot.yaml', { line: 0, character: 38 }).length, 1);
+  });
+
+  it('a condition with a character no token starts with is an error, even right after a name, not an endless loop', () => {
+    // Each parse runs under vm's timeout: an endless loop (as `product_choi@ce` was) fails the test instead of hanging it.
+    const parse = (source: string) => vm.runInNewContext('parse(source)', { parse: parseCondition, source }, { timeout: 2000 }) as ReturnType<typeof parseCondition>;
+    for (const [source, at] of [
+      ['product_choi@ce == "fone"', 12],
+      ['age >= 18§', 9],
+      ['age ==€ 3', 6],
+      ['(age > 3)~', 9],
+      ['12$', 2],
+    ] as const) {
+      const { error } = parse(source);
+      assert.deepEqual(error, { message: `\`${source[at]}\` cannot be used in a condition.`, start: at, end: at + 1 }, source);
+    }
+    const f = fixture('slots: { age: { type: number } }\nflows: { f: { nodes: { n: { branch: [{ if: "ag@e > 3", goto: n }, { goto: n }] } } } }\n');
+    assert.deepEqual(problems(f.service, f.uris['/bot/main.bot.yaml'], ['condition-syntax']), ['2:47 condition-syntax']);
   });
 
   it('half-typed files still give completion', () => {

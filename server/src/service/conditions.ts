@@ -69,6 +69,7 @@ function tokenize(source: string): Token[] {
       i++;
       continue;
     }
+    const from = i;
     for (const [re, kind] of [
       [NUMBER, 'num'],
       [OPERATOR, 'op'],
@@ -76,14 +77,16 @@ function tokenize(source: string): Token[] {
     ] as const) {
       re.lastIndex = i;
       const m = re.exec(source);
-      if (m) {
+      if (m && m[0].length > 0) {
         const text = m[0];
         tokens.push({ kind, text, value: kind === 'num' ? Number(text) : undefined, start: i, end: i + text.length });
         i += text.length;
         break;
       }
     }
-    if (tokens.length === 0 || tokens[tokens.length - 1].end !== i) {
+    // Nothing matched here. (Comparing with the last token's end, as this did, let a character that no token starts
+    // with, right after a token, loop for ever: `product_choi@ce`.)
+    if (i === from) {
       if (c === '=') throw new ConditionSyntaxError('Use `==` to compare (a single `=` is not a comparison).', i, i + 1);
       if (c === '&' || c === '|') throw new ConditionSyntaxError(`Use \`${c === '&' ? 'and' : 'or'}\` instead of \`${c}\`.`, i, i + 1);
       if (c === '!') throw new ConditionSyntaxError('Use `not` or `!=` instead of `!`.', i, i + 1);
