@@ -98,4 +98,17 @@ describe('bad input never crashes or hangs the service', () => {
     const items = service.getCompletions('file:///ws/x.bot.yaml', { line: 5, character: 10 }).items.map((i) => i.label);
     assert.ok(items.includes('goto'));
   });
+
+  it('completion on a line holding a lone carriage return or a line separator (no line break for YAML) still answers', () => {
+    for (const odd of ['\r', '\u2028', '\u2029']) {
+      const service = createLanguageService();
+      const text = `flows:\n  main:\n    nodes:\n      a:\n        say: hi${odd} there\n        goto: a${odd}\n      b: { say: x, end: true }\n`;
+      service.setFile('file:///ws/x.bot.yaml', text);
+      const labels = (line: number, character: number) => service.getCompletions('file:///ws/x.bot.yaml', { line, character }).items.map((i) => i.label);
+      // After \`goto: \` and after the odd character (it is in the text before the cursor): the nodes.
+      assert.deepEqual(labels(5, 14), ['a', 'b'], JSON.stringify(odd));
+      assert.deepEqual(labels(5, 16), ['a', 'b'], JSON.stringify(odd));
+      assert.deepEqual(labels(4, 21), [], JSON.stringify(odd));
+    }
+  });
 });

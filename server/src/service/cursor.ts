@@ -32,11 +32,11 @@ export function cursorContext(model: FileModel, offset: number): CursorContext {
   const line = model.lines.lineOf(offset);
   const lineStart = model.lines.lineStarts[line];
   const before = text.slice(lineStart, offset);
-  const m = /^(\s*)((?:-\s+)*)(.*)$/.exec(before)!;
+  const m = /^(\s*)((?:-\s+)*)(.*)$/s.exec(before)!; // `s`: a lone \r or \u2028 in the line is part of it (LineMap breaks lines at \n only)
   const indent = m[1].length + m[2].length;
   const dash = m[2].length > 0;
   const content = m[3];
-  const keyMatch = /^("[^"]*"|'[^']*'|[^\s:#"'][^:#]*?)\s*:(?:\s+(.*))?$/.exec(content);
+  const keyMatch = /^("[^"]*"|'[^']*'|[^\s:#"'][^:#]*?)\s*:(?:\s+(.*))?$/s.exec(content);
 
   let wordStart = offset;
   while (wordStart > lineStart && WORD.test(text[wordStart - 1])) wordStart--;
