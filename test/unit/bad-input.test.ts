@@ -91,6 +91,19 @@ describe('bad input never crashes or hangs the service', () => {
     assert.deepEqual(problems(f.service, f.uris['/bot/main.bot.yaml'], ['condition-syntax']), ['2:47 condition-syntax']);
   });
 
+  it('a plain text going on at column 0 (a broken scalar) leaves the lines after it where they are', () => {
+    const text = 'flows:\n  f:\n    nodes:\n      a:\n        say:\n          en: We sent a link to \n{email}. Click it.\n          fr: Lien envoyé.\n        goto: nowhere\n';
+    const service = createLanguageService();
+    service.setFile('file:///ws/x.bot.yaml', text);
+    const model = service.workspace.get('file:///ws/x.bot.yaml')!;
+    assert.deepEqual(Array.from(model.lines.lineStarts), [0, ...[...text.matchAll(/\n/g)].map((m) => m.index! + 1)]);
+    const lines = text.split('\n');
+    for (const d of service.getDiagnostics('file:///ws/x.bot.yaml')) {
+      const { start, end } = d.range;
+      assert.ok(start.line < lines.length && end.character <= lines[end.line].length, `${d.code} at ${JSON.stringify(d.range)} is inside the text`);
+    }
+  });
+
   it('half-typed files still give completion', () => {
     const service = createLanguageService();
     const text = 'flows:\n  main:\n    nodes:\n      a:\n        say: hi\n        go';

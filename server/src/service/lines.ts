@@ -1,7 +1,7 @@
 import type { Position, Range } from 'vscode-languageserver-types';
 import type { Span } from './types';
 
-/** Maps offsets to LSP positions and back for one text. The line starts come from `yaml`'s LineCounter when parsed. */
+/** Maps offsets to LSP positions and back for one text (lines end at \n; a \r before it belongs to the line). */
 export class LineMap {
   constructor(readonly lineStarts: ArrayLike<number>, readonly length: number) {}
 

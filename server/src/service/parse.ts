@@ -1,5 +1,5 @@
 /** Reading one file: size and encoding guards, then `yaml` with positions and comments kept. */
-import { LineCounter, parseDocument } from 'yaml';
+import { parseDocument } from 'yaml';
 import type { Document } from 'yaml';
 import { LineMap } from './lines';
 import type { Problem } from './types';
@@ -33,9 +33,7 @@ export function parseText(text: string): ParsedText {
   const deep = findDeepNesting(text);
   if (deep) return { lines: LineMap.of(text), problems: [deep] };
 
-  const lineCounter = new LineCounter();
   const doc = parseDocument(text, {
-    lineCounter,
     prettyErrors: false,
     // Duplicate keys are found with a hash map by the workspace index; yaml's own check is quadratic.
     uniqueKeys: false,
@@ -49,7 +47,9 @@ export function parseText(text: string): ParsedText {
   if (!doc.contents && doc.errors.length === 0 && text.trim().replace(/^#.*$/gm, '').trim() === '') {
     problems.push({ code: 'empty-file', message: 'This dialog file is empty.', span: { start: 0, end: 0 } });
   }
-  return { lines: new LineMap(lineCounter.lineStarts, text.length), doc, problems };
+  // The line starts from the text itself: yaml's LineCounter misses a line break inside some broken scalars (a plain
+  // text going on at column 0), and every position after it was then a line off.
+  return { lines: LineMap.of(text), doc, problems };
 }
 
 /** yaml's messages end with "at line L, column C" (we show the range instead) and sometimes a source excerpt. */
