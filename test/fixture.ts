@@ -76,3 +76,13 @@ export function problems(service: LanguageService, uri: string, codes?: Diagnost
     .filter((d) => !codes || codes.includes(d.code as DiagnosticCode))
     .map((d) => `${d.range.start.line + 1}:${d.range.start.character + 1} ${d.code}`);
 }
+
+/** A seeded random number generator (mulberry32): the same seed gives the same numbers in [0, 1), so a failure repeats. */
+export function seededRandom(seed: number): () => number {
+  return () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}

@@ -12,17 +12,9 @@ import { documentOf, isReleased } from '../../server/src/service/documents';
 import { hasPendingShifts } from '../../server/src/service/shifts';
 import { isNode, visit } from 'yaml';
 import type { Document } from 'yaml';
+import { seededRandom } from '../fixture';
 
 /** A deterministic pseudo-random generator (mulberry32), so a failing edit can be replayed. */
-function random(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function bigFile(): string {
   const lines = ['# A large training-data file', 'intents:'];
   for (let i = 0; i < 400; i++) {
@@ -126,7 +118,7 @@ const EDITS: ((text: string, r: () => number) => string)[] = [
 describe('incremental re-parse of large files', () => {
   it('gives the same model and diagnostics as a full parse, edit after edit', function () {
     this.timeout(120_000);
-    const r = random(42);
+    const r = seededRandom(42);
     const incremental = createLanguageService();
     const manifest = 'bot: { name: Big, locales: [en], start: node_0 }\nslots: { name: {} }\nentities:\n  product: { values: { phone: {} } }\n';
     incremental.setFile(BOT, manifest);
@@ -192,7 +184,7 @@ describe('incremental re-parse of large files', () => {
   });
 
   it('splices line maps into the same line starts as a map of the new text, edit after edit', () => {
-    const next = random(7);
+    const next = seededRandom(7);
     let text = bigFile().slice(0, 3000);
     let lines = LineMap.of(text);
     for (let edit = 0; edit < 300; edit++) {

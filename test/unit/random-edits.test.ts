@@ -9,20 +9,12 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Position, Range } from 'vscode-languageserver-types';
 import { createLanguageService, RenameError } from '../../server/src/service';
+import { seededRandom } from '../fixture';
 
 const ROOT = path.resolve(__dirname, '../../..');
 
 /** Bits of YAML and of the bot format, and characters that tokenizers and regular expressions trip on. */
 const SNIPPETS = [':', ': ', '- ', '{', '}', '[', ']', '"', "'", '\n', '  ', '#', '{name}', '{', '|', '>', '&a ', '*a', '? ', 'goto: ', 'on:', 'say: ', 'en: ', 'if: a == ', 'and', '@', '§', '\t', '\r', '\u2028', 'é', '😀', '\u0000', '[x](product:phone)', '<speak>', '${', '\\'];
-
-function random(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function botFiles(bot: string): Map<string, string> {
   const files = new Map<string, string>();
@@ -52,7 +44,7 @@ describe('random edits of the example bots, every feature after each', () => {
   ] as const) {
     it(`${bot}: nothing throws, every range lies inside its text (seed ${seed})`, function () {
       this.timeout(120_000);
-      const r = random(seed);
+      const r = seededRandom(seed);
       const service = createLanguageService();
       const files = botFiles(bot);
       for (const [uri, text] of files) service.setFile(uri, text, 1);
