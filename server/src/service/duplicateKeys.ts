@@ -4,8 +4,9 @@
  *
  * The parser runs with `uniqueKeys` off (its check is quadratic, parse.ts), and YAML readers disagree on such a map:
  * Botmaster's model reads the first copy of a setting (and every copy of a section), a plain `toJS` (the schema
- * check) the last, and most YAML loaders refuse the file. So each copy gets an error. Maps whose keys are ids (intents, flows, nodes, entity values...) are left to the index, which reports ids
- * defined twice across the bot as `duplicate-id`.
+ * check) the last, and most YAML loaders refuse the file. So each copy gets an error. Maps whose keys are ids
+ * (intents, flows, nodes, entity values...) are left to the index, which reports ids defined twice across the bot as
+ * `duplicate-id`.
  */
 import type { Pair } from 'yaml';
 import { isMap, isSeq, keyOf } from './yamlNodes';
