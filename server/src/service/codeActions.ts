@@ -114,6 +114,7 @@ function ignoreOnLine(model: FileModel, range: Range, code: string): { edit: Tex
   if (!doc) return undefined;
   let insideText = false;
   visit(doc, {
+    ...onlyAround(lineStart),
     Scalar(_, node) {
       const r = node.range;
       if (r && r[0] < lineStart && lineStart < r[1]) {
@@ -253,12 +254,23 @@ function appendEntry(model: FileModel, map: YAMLMap, id: string, blockLines: str
   return addEntries(model, map, [`${id}:`, ...blockLines.map((l) => `  ${l}`)], `${id}: ${flowValue}`);
 }
 
+/**
+ * Visitor entries that go only into the maps and lists around \`offset\`: each fix looks for one node near its
+ * diagnostic, and walking every node of a big file again for each (a duplicate example shared by 40 intents offers 41
+ * moves) made the fixes of one such diagnostic take about 75 ms in a 1.16 MB file.
+ */
+function onlyAround(offset: number): { Map: (key: unknown, node: YAMLMap) => symbol | undefined; Seq: (key: unknown, node: YAMLSeq) => symbol | undefined } {
+  const skip = (_key: unknown, node: YAMLMap | YAMLSeq) => (node.range && (offset < node.range[0] || offset > node.range[2]) ? visit.SKIP : undefined);
+  return { Map: skip, Seq: skip };
+}
+
 /** The pair whose key starts at `offset`. */
 function pairAt(model: FileModel, offset: number): Pair<YamlNode, YamlNode | null> | undefined {
   let found: Pair<YamlNode, YamlNode | null> | undefined;
   const doc = documentOf(model);
   if (!doc) return undefined;
   visit(doc, {
+    ...onlyAround(offset),
     Pair: (_key, pair) => {
       if ((pair.key as YamlNode | null)?.range?.[0] === offset) {
         found = pair as Pair<YamlNode, YamlNode | null>;
@@ -390,6 +402,7 @@ function removeEntry(model: FileModel, range: Range): TextEdit[] | undefined {
   if (!doc) return undefined;
   let found: { map: YAMLMap; parent: Pair } | undefined;
   visit(doc, {
+    ...onlyAround(start),
     Pair: (_key, pair) => {
       const value = pair.value;
       if (isMap(value) && value.items.some((item) => (item.key as YamlNode | null)?.range?.[0] === start)) {
@@ -425,8 +438,11 @@ function removeListItem(model: FileModel, range: Range): TextEdit | undefined {
   let list: YAMLSeq | undefined;
   const doc = documentOf(model);
   if (!doc) return undefined;
+  const around = onlyAround(start);
   visit(doc, {
-    Seq: (_key, seq) => {
+    Map: around.Map,
+    Seq: (key, seq) => {
+      if (around.Seq(key, seq) === visit.SKIP) return visit.SKIP;
       if (seq.items.some((item) => (item as YamlNode | null)?.range?.[0] === start)) {
         list = seq;
         return visit.BREAK;
